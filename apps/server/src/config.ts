@@ -1,0 +1,199 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * All settings, one schema. Sources, later ones winning: built-in defaults, an optional JSON config
+ * file (`MEDLEDGER_CONFIG` or `--config`), then `MEDLEDGER_*` environment variables. Parsing reports
+ * every problem at once. There are no default secrets: anything secret is generated on first start
+ * into the data directory or must be supplied.
+ */
+
+const port = z
+  .union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)])
+  .pipe(z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535'));
+
+const cidr = z.string().refine((value) => {
+  const [addr, prefix, ...rest] = value.split('/');
+  if (!addr || rest.length > 0) return false;
+  const family = isIP(addr);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  if (!/^\d{1,3}$/.test(prefix)) return false;
+  return Number(prefix) <= (family === 4 ? 32 : 128);
+}, 'must be an IP address or CIDR range such as 10.0.0.0/8');
+
+const listOf = (item: z.ZodType<string, string>) =>
+  z
+    .union([
+      z.array(z.string()),
+      z.string().transform((s) =>
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter((x) => x.length > 0),
+      ),
+    ])
+    .pipe(z.array(item));
+
+const databaseUrl = z.string().refine((value) => /^(postgres|postgresql):\/\/./.test(value) || /^sqlite:./.test(value), {
+  message: 'must start with postgres:// (or postgresql://) for PostgreSQL, or sqlite:<file> for SQLite',
+});
+
+export const ConfigSchema = z
+  .strictObject({
+    dataDir: z.string().min(1).default('./data'),
+    host: z.string().min(1).default('127.0.0.1'),
+    httpsPort: port.default(8443),
+    httpPort: port.optional(),
+    publicUrl: z
+      .url({ protocol: /^https$/, error: 'must be an https:// URL' })
+      .optional(),
+    databaseUrl: databaseUrl.optional(),
+    tlsCertFile: z.string().min(1).optional(),
+    tlsKeyFile: z.string().min(1).optional(),
+    trustedProxies: listOf(cidr).default([]),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    bodyLimitBytes: z
+      .union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)])
+      .pipe(z.number().int().min(1024, 'must be at least 1024').max(20 * 1024 * 1024, 'must be at most 20 MiB'))
+      .default(1024 * 1024),
+    webDir: z.string().min(1).optional(),
+    setupTokenTtlMinutes: z
+      .union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)])
+      .pipe(z.number().int().min(5).max(7 * 24 * 60))
+      .default(24 * 60),
+  })
+  .superRefine((c, ctx) => {
+    if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.tlsCertFile === undefined ? 'tlsCertFile' : 'tlsKeyFile'],
+        message: 'set both the TLS certificate file and the TLS key file, or neither (a self-signed certificate is then generated)',
+      });
+    }
+    for (const key of ['tlsCertFile', 'tlsKeyFile'] as const) {
+      const file = c[key];
+      if (file !== undefined && !existsSync(file)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `file not found: ${file}` });
+      }
+    }
+    if (c.httpPort !== undefined && c.httpPort === c.httpsPort) {
+      ctx.addIssue({ code: 'custom', path: ['httpPort'], message: 'must differ from the HTTPS port' });
+    }
+  });
+
+type ParsedConfig = z.infer<typeof ConfigSchema>;
+
+/** The validated, resolved and frozen configuration. */
+export type Config = Readonly<
+  Omit<ParsedConfig, 'databaseUrl' | 'publicUrl'> & {
+    dataDir: string;
+    publicUrl: string;
+    database: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
+  }
+>;
+
+/** Environment variable for each setting. */
+export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
+  dataDir: 'MEDLEDGER_DATA_DIR',
+  host: 'MEDLEDGER_HOST',
+  httpsPort: 'MEDLEDGER_HTTPS_PORT',
+  httpPort: 'MEDLEDGER_HTTP_PORT',
+  publicUrl: 'MEDLEDGER_PUBLIC_URL',
+  databaseUrl: 'MEDLEDGER_DATABASE_URL',
+  tlsCertFile: 'MEDLEDGER_TLS_CERT_FILE',
+  tlsKeyFile: 'MEDLEDGER_TLS_KEY_FILE',
+  trustedProxies: 'MEDLEDGER_TRUSTED_PROXIES',
+  logLevel: 'MEDLEDGER_LOG_LEVEL',
+  bodyLimitBytes: 'MEDLEDGER_BODY_LIMIT_BYTES',
+  webDir: 'MEDLEDGER_WEB_DIR',
+  setupTokenTtlMinutes: 'MEDLEDGER_SETUP_TOKEN_TTL_MINUTES',
+};
+
+/** Variables read by other parts (the config file path) or by the test tooling, not settings. */
+const OTHER_ENV = new Set(['MEDLEDGER_CONFIG']);
+const TOOLING_PREFIXES = ['MEDLEDGER_TEST_', 'MEDLEDGER_REQUIRE_'];
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
+
+/**
+ * Reads and validates the configuration. Never throws and never exits: the caller decides what to
+ * do with the list of problems (`medledger config check` prints them all).
+ */
+export function loadConfig(options: { env?: NodeJS.ProcessEnv; configFile?: string; cwd?: string } = {}): ConfigResult {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const problems: string[] = [];
+  const raw: Record<string, unknown> = {};
+
+  const file = options.configFile ?? env.MEDLEDGER_CONFIG;
+  if (file !== undefined && file !== '') {
+    const filePath = path.resolve(cwd, file);
+    try {
+      const parsed: unknown = JSON.parse(readFileSync(filePath, 'utf8'));
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        problems.push(`config file ${filePath}: must contain a JSON object`);
+      } else {
+        Object.assign(raw, parsed);
+      }
+    } catch (err) {
+      const reason = err instanceof SyntaxError ? `not valid JSON (${err.message})` : 'cannot be read';
+      problems.push(`config file ${filePath}: ${reason}`);
+    }
+  }
+
+  const byEnv = new Map(Object.entries(ENV_NAMES).map(([key, name]) => [name, key]));
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith('MEDLEDGER_') || value === undefined) continue;
+    const key = byEnv.get(name);
+    if (key !== undefined) {
+      raw[key] = value;
+    } else if (!OTHER_ENV.has(name) && !TOOLING_PREFIXES.some((p) => name.startsWith(p))) {
+      problems.push(`${name}: unknown setting (known: ${[...byEnv.keys()].join(', ')})`);
+    }
+  }
+
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const key = String(issue.path[0] ?? '');
+      const label = key in ENV_NAMES ? `${ENV_NAMES[key as keyof ParsedConfig]} (${key})` : key || 'config';
+      const message = issue.code === 'unrecognized_keys' ? `unknown setting(s): ${issue.keys.join(', ')}` : issue.message;
+      problems.push(`${label}: ${message}`);
+    }
+  }
+  if (problems.length > 0 || !result.success) return { ok: false, problems };
+
+  const c = result.data;
+  const dataDir = path.resolve(cwd, c.dataDir);
+  const database: Config['database'] =
+    c.databaseUrl === undefined
+      ? { dialect: 'sqlite', file: path.join(dataDir, 'medledger.sqlite') }
+      : c.databaseUrl.startsWith('sqlite:')
+        ? { dialect: 'sqlite', file: path.resolve(cwd, c.databaseUrl.slice('sqlite:'.length)) }
+        : { dialect: 'postgres', url: c.databaseUrl };
+  const { databaseUrl: _omit, ...rest } = c;
+  const config: Config = Object.freeze({
+    ...rest,
+    dataDir,
+    publicUrl: (c.publicUrl ?? `https://localhost:${c.httpsPort}`).replace(/\/$/, ''),
+    tlsCertFile: c.tlsCertFile === undefined ? undefined : path.resolve(cwd, c.tlsCertFile),
+    tlsKeyFile: c.tlsKeyFile === undefined ? undefined : path.resolve(cwd, c.tlsKeyFile),
+    database,
+  });
+  return { ok: true, config };
+}
+
+/** A database URL with its password replaced, safe to print. */
+export function describeDatabase(db: Config['database']): string {
+  if (db.dialect === 'sqlite') return `SQLite ${db.file}`;
+  try {
+    const u = new URL(db.url);
+    if (u.password) u.password = '***';
+    return `PostgreSQL ${u.toString()}`;
+  } catch {
+    return 'PostgreSQL (unparseable URL)';
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * identity (layer 2): accounts, authentication, sessions. So far: the one-time setup token that
+ * authorises creating the first administrator.
+ */
+import './identity.tables.js';
+
+export {
+  /** Issues a fresh one-time setup token, revoking earlier ones; returns the token to print once. */
+  issueSetupToken,
+  /** Checks a setup token without consuming it; throws `setup_token_invalid`. */
+  checkSetupToken,
+  /** Consumes a setup token exactly once; throws `setup_token_invalid` otherwise. */
+  consumeSetupToken,
+  /** True once the first administrator has been created with a setup token. */
+  isSetupComplete,
+} from './identity.actions.js';
+export { identityRoutes } from './identity.routes.js';

@@ -1,0 +1,153 @@
+import { ERROR_STATUS, type ErrorResponse } from '@medledger/contract';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { SecureContextOptions } from 'node:tls';
+import { AppError, isAppError } from '../errors.js';
+import { uuidv7 } from '../ids.js';
+import type { Authenticator } from './ctx.js';
+import { API_CSP, STATIC_SECURITY_HEADERS } from './headers.js';
+import { parseJsonBody } from './json-body.js';
+import { RouteDeclarationError, isMutating, setActor } from './route.js';
+
+export type HttpOptions = {
+  logger: Logger;
+  authenticate: Authenticator;
+  bodyLimitBytes: number;
+  trustedProxies: readonly string[];
+  /** The origin browsers use (e.g. https://localhost:8443); cross-origin writes are refused. */
+  publicOrigin: string;
+  /** TLS material; omitted only by tests that use `inject`. */
+  tls?: SecureContextOptions & { minVersion: 'TLSv1.2'; ciphers: string };
+};
+
+/**
+ * Builds the Fastify instance with the platform rules that every route relies on: deny by default
+ * (a route without an access declaration aborts start-up), authentication before the body is even
+ * parsed, strict JSON, security headers, and an error handler that never leaks internals.
+ */
+export function createHttpApp(options: HttpOptions): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: options.logger,
+    // One redacted line per request is written by the onResponse hook below instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => uuidv7(),
+    requestIdHeader: false,
+    // CFG-06: the client IP comes from X-Forwarded-For only when the direct peer is a listed proxy.
+    trustProxy: options.trustedProxies.length > 0 ? [...options.trustedProxies] : false,
+    bodyLimit: options.bodyLimitBytes,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    exposeHeadRoutes: false,
+    ...(options.tls ? { https: options.tls, http2: false } : {}),
+  }) as unknown as FastifyInstance;
+
+  // Deny by default: whatever registers a route, it must carry an access declaration.
+  app.addHook('onRoute', (route) => {
+    if (route.config?.medledger === undefined) {
+      const method = Array.isArray(route.method) ? route.method.join(',') : route.method;
+      throw new RouteDeclarationError(
+        `${method} ${route.url}: registered without an access declaration; use route() with a permission or public: true`,
+      );
+    }
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.medledger;
+    if (access === undefined) return; // no such route: the not-found handler answers
+    if (isMutating(request.method)) checkSameOrigin(request, options.publicOrigin);
+    if (access.public) return;
+    const actor = await options.authenticate(request);
+    if (actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
+    if (!actor.permissions.has(access.permission)) {
+      throw new AppError('forbidden', `Your roles do not include the permission "${access.permission}" needed here.`);
+    }
+    setActor(request, actor);
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) reply.header(name, value);
+    if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', API_CSP);
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    reply.header('x-request-id', request.id);
+    reply.removeHeader('x-powered-by');
+    return payload;
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+        ip: request.ip,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    const body = toErrorResponse(err, request.id);
+    const status = ERROR_STATUS[body.code];
+    if (status >= 500) request.log.error({ err }, 'request failed');
+    else request.log.info({ code: body.code }, 'request refused');
+    void reply.status(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorResponse = { code: 'not_found', message: 'There is nothing at this address.', requestId: request.id };
+    void reply.status(404).send(body);
+  });
+
+  return app;
+}
+
+function checkSameOrigin(request: FastifyRequest, publicOrigin: string): void {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') {
+    throw new AppError('cross_origin_rejected', 'Changes can only be made from MedLedger itself (cross-site request refused).');
+  }
+  const origin = request.headers.origin;
+  if (origin === undefined) return;
+  const host = request.headers.host;
+  if (origin !== publicOrigin && (host === undefined || origin !== `https://${host}`)) {
+    throw new AppError('cross_origin_rejected', 'Changes can only be made from MedLedger itself (cross-origin request refused).');
+  }
+}
+
+/** Maps any thrown value to the public error body. Only AppError messages reach the client. */
+export function toErrorResponse(err: unknown, requestId: string): ErrorResponse {
+  if (isAppError(err)) {
+    return { code: err.code, message: err.message, requestId, ...(err.issues ? { issues: err.issues } : {}) };
+  }
+  const fe = err as Partial<FastifyError>;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'unsupported_media_type', message: 'Send the request body as application/json.', requestId };
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'payload_too_large', message: 'The request body is too large.', requestId };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { code: 'invalid_json', message: 'The request body is not valid JSON.', requestId };
+    default:
+      break;
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode === 413) {
+    return { code: 'payload_too_large', message: 'The request body is too large.', requestId };
+  }
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
+    return { code: 'validation_failed', message: 'The request could not be understood.', requestId };
+  }
+  return { code: 'internal', message: 'Something went wrong on the server. Quote the request id when reporting it.', requestId };
+}

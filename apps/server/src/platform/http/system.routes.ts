@@ -1,0 +1,49 @@
+import { HealthResponse, SystemInfoResponse } from '@medledger/contract';
+import type { Kysely, Migration } from 'kysely';
+import { sql } from 'kysely';
+import { migrationStatus } from '../db/migrator.js';
+import { route, type AnyRouteDef } from './route.js';
+
+/** Health and system information: the routes that belong to the platform itself. */
+/* eslint-disable-next-line @typescript-eslint/no-explicit-any -- migration status is schema-agnostic */
+export function systemRoutes(options: {
+  db: Kysely<any>;
+  dialect: 'sqlite' | 'postgres';
+  migrations: Readonly<Record<string, Migration>>;
+  version: string;
+  startedAt: Date;
+}): AnyRouteDef[] {
+  return [
+    route({
+      method: 'GET',
+      url: '/healthz',
+      public: true,
+      summary: 'Liveness and database reachability (minimal, no details)',
+      response: HealthResponse,
+      handler: async () => {
+        try {
+          await sql`select 1`.execute(options.db);
+          return { status: 'ok' as const };
+        } catch {
+          return { status: 'degraded' as const };
+        }
+      },
+    }),
+    route({
+      method: 'GET',
+      url: '/api/v1/system/info',
+      permission: 'system.info.read',
+      summary: 'Server version, database kind and migration state',
+      response: SystemInfoResponse,
+      handler: async () => {
+        const status = await migrationStatus(options.db, options.migrations);
+        return {
+          version: options.version,
+          database: options.dialect,
+          migrations: { applied: status.applied.length, pending: status.pending.length },
+          startedAt: options.startedAt.toISOString(),
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,164 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import pg from 'pg';
+import { migrations } from '../migrations/index.js';
+import { buildApp, type AppOptions } from '../src/app.js';
+import { systemClock, type Clock } from '../src/platform/clock.js';
+import { createDb, type DbHandle } from '../src/platform/db/create-db.js';
+import type { Database } from '../src/platform/db/database.js';
+import { migrateToLatest } from '../src/platform/db/migrator.js';
+import type { Actor, Authenticator } from '../src/platform/http/ctx.js';
+import type { AnyRouteDef } from '../src/platform/http/route.js';
+import { createLogger } from '../src/platform/logger.js';
+import type { Permission } from '@medledger/contract';
+
+export type TestDialect = 'sqlite' | 'postgres';
+
+/** The database this test project runs on (set per Vitest project in vitest.config.ts). */
+export function testDialect(): TestDialect {
+  const d = process.env.MEDLEDGER_TEST_DIALECT ?? 'sqlite';
+  if (d !== 'sqlite' && d !== 'postgres') throw new Error(`MEDLEDGER_TEST_DIALECT=${d} is not sqlite or postgres`);
+  return d;
+}
+
+export const FIXTURE_WEB_DIR = path.join(import.meta.dirname, 'fixtures', 'web');
+
+/**
+ * A fresh, empty database of the given dialect: a temporary SQLite file (WAL needs a file), or a
+ * new database on the PostgreSQL server named by MEDLEDGER_TEST_DATABASE_URL, dropped afterwards.
+ */
+export async function createTestDatabase(dialect: TestDialect = testDialect()): Promise<{
+  handle: DbHandle;
+  drop(): Promise<void>;
+}> {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(path.join(tmpdir(), 'medledger-test-'));
+    const handle = createDb({ dialect: 'sqlite', file: path.join(dir, 'test.sqlite') });
+    return {
+      handle,
+      drop: async () => {
+        await handle.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const adminUrl = process.env.MEDLEDGER_TEST_DATABASE_URL;
+  if (adminUrl === undefined || adminUrl === '') {
+    throw new Error('MEDLEDGER_TEST_DATABASE_URL is not set: the PostgreSQL test project needs a server (npm test starts one)');
+  }
+  const name = `medledger_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const handle = createDb({ dialect: 'postgres', url: url.toString() }, { poolSize: 5 });
+  return {
+    handle,
+    drop: async () => {
+      await handle.close();
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+/** A raw Kysely on a test database, for tests that inspect rows the API must not expose. */
+export type TestDb = Kysely<Database>;
+
+export type TestApp = {
+  app: FastifyInstance;
+  routes: AnyRouteDef[];
+  db: Kysely<Database>;
+  dialect: TestDialect;
+  /** Every log line the app wrote, parsed. */
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+};
+
+/**
+ * Builds the real application on a fresh, migrated database of this project's dialect. Options
+ * let platform tests add routes and an authenticator until the identity module provides sessions.
+ */
+export async function buildTestApp(
+  options: {
+    dialect?: TestDialect;
+    authenticate?: Authenticator;
+    extraRoutes?: readonly AnyRouteDef[];
+    clock?: Clock;
+    trustedProxies?: string[];
+    webDir?: string;
+    beforeBuild?: (db: Kysely<Database>) => Promise<void>;
+  } = {},
+): Promise<TestApp> {
+  const dialect = options.dialect ?? testDialect();
+  const { handle, drop } = await createTestDatabase(dialect);
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      cb();
+    },
+  });
+  try {
+    await migrateToLatest(handle.db, migrations);
+    await options.beforeBuild?.(handle.db);
+    const appOptions: AppOptions = {
+      database: handle,
+      clock: options.clock ?? systemClock,
+      logger: createLogger({ level: 'info', destination: sink }),
+      settings: {
+        bodyLimitBytes: 1024 * 1024,
+        trustedProxies: options.trustedProxies ?? [],
+        publicUrl: 'https://localhost:8443',
+        webDir: options.webDir ?? FIXTURE_WEB_DIR,
+      },
+      ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+    };
+    const { app, routes } = await buildApp(appOptions);
+    return {
+      app,
+      routes,
+      db: handle.db,
+      dialect,
+      logs,
+      close: async () => {
+        await app.close();
+        await drop();
+      },
+    };
+  } catch (err) {
+    await drop();
+    throw err;
+  }
+}
+
+/**
+ * Test authenticator: the `x-test-actor` header names a permission list. It exists only in the
+ * test harness, to exercise the platform's permission check before real sessions exist.
+ */
+export const headerAuthenticator: Authenticator = (request) => {
+  const raw = request.headers['x-test-actor'];
+  if (typeof raw !== 'string') return Promise.resolve(null);
+  const permissions = raw === '' ? [] : (raw.split(',') as Permission[]);
+  const actor: Actor = { kind: 'user', id: 'test-user', name: 'Test User', roles: [], permissions: new Set(permissions) };
+  return Promise.resolve(actor);
+};
+

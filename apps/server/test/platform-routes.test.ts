@@ -1,0 +1,135 @@
+import { sql } from 'kysely';
+import { afterEach, describe, expect, test } from 'vitest';
+import { z } from 'zod';
+import { systemClock } from '../src/platform/clock.js';
+import { registerRoutes, route, routeTable, RouteDeclarationError, type AnyRouteDef } from '../src/platform/http/route.js';
+import { createHttpApp } from '../src/platform/http/server.js';
+import { createLogger } from '../src/platform/logger.js';
+import { buildTestApp, headerAuthenticator, type TestApp } from './harness.js';
+
+const ok = z.object({ ok: z.literal(true) });
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+describe('AC-01 deny by default: route declarations', () => {
+  test('AC-01 the server refuses to start when a route declares neither a permission nor public', async () => {
+    const undeclared = {
+      method: 'GET',
+      url: '/api/v1/undeclared',
+      summary: 'no access declaration',
+      response: ok,
+      handler: () => Promise.resolve({ ok: true }),
+    } as unknown as AnyRouteDef;
+    await expect(buildTestApp({ extraRoutes: [undeclared] })).rejects.toThrow(RouteDeclarationError);
+    await expect(buildTestApp({ extraRoutes: [undeclared] })).rejects.toThrow(/declares neither a permission nor public/);
+  });
+
+  test('AC-01 a route with both a permission and public: true is refused', async () => {
+    const both = { ...route({ method: 'GET', url: '/x', public: true, summary: 'x', response: ok, handler: () => Promise.resolve({ ok: true as const }) }), permission: 'system.info.read' } as AnyRouteDef;
+    await expect(buildTestApp({ extraRoutes: [both] })).rejects.toThrow(/both a permission and public/);
+  });
+
+  test('AC-01 a permission outside the catalogue is refused', async () => {
+    const unknownPermission = { ...route({ method: 'GET', url: '/x', permission: 'system.info.read', summary: 'x', response: ok, handler: () => Promise.resolve({ ok: true as const }) }), permission: 'system.everything.do' } as unknown as AnyRouteDef;
+    await expect(buildTestApp({ extraRoutes: [unknownPermission] })).rejects.toThrow(/not in the catalogue/);
+  });
+
+  test('AC-01 a route registered directly on Fastify (bypassing route()) aborts start-up', async () => {
+    t = await buildTestApp();
+    expect(() => t!.app.get('/sneaky', () => 'hi')).toThrow();
+  });
+
+  test('AC-01 removing the permission from any real route makes the server refuse to start', async () => {
+    t = await buildTestApp();
+    const guarded = t.routes.filter((r) => r.public !== true);
+    expect(guarded.length).toBeGreaterThan(0);
+    for (const victim of guarded) {
+      const stripped = t.routes.map((r) => (r === victim ? ({ ...r, permission: undefined } as unknown as AnyRouteDef) : r));
+      const app = createHttpApp({
+        logger: createLogger({ level: 'silent' }),
+        authenticate: headerAuthenticator,
+        bodyLimitBytes: 1024,
+        trustedProxies: [],
+        publicOrigin: 'https://localhost:8443',
+      });
+      expect(() => registerRoutes(app, stripped, { db: t!.db, clock: systemClock }), `${victim.method} ${victim.url}`).toThrow(
+        RouteDeclarationError,
+      );
+      await app.close();
+    }
+  });
+
+  test('AC-01 route table snapshot: METHOD url permission|public', async () => {
+    t = await buildTestApp();
+    await expect(routeTable(t.routes).join('\n') + '\n').toMatchFileSnapshot('./route-table.txt');
+  });
+});
+
+describe('AC-01 permission check before the handler runs', () => {
+  let calls = 0;
+  const guarded = route({
+    method: 'GET',
+    url: '/api/v1/test/guarded',
+    permission: 'system.info.read',
+    summary: 'test',
+    response: ok,
+    handler: () => {
+      calls++;
+      return Promise.resolve({ ok: true as const });
+    },
+  });
+
+  test('AC-01 no credentials → 401, wrong permission → 403, right permission → 200', async () => {
+    t = await buildTestApp({ authenticate: headerAuthenticator, extraRoutes: [guarded] });
+    calls = 0;
+    const anon = await t.app.inject({ method: 'GET', url: '/api/v1/test/guarded' });
+    expect(anon.statusCode).toBe(401);
+    expect(anon.json()).toMatchObject({ code: 'unauthenticated' });
+    const wrong = await t.app.inject({ method: 'GET', url: '/api/v1/test/guarded', headers: { 'x-test-actor': '' } });
+    expect(wrong.statusCode).toBe(403);
+    expect(wrong.json()).toMatchObject({ code: 'forbidden' });
+    expect(calls).toBe(0);
+    const right = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/test/guarded',
+      headers: { 'x-test-actor': 'system.info.read' },
+    });
+    expect(right.statusCode).toBe(200);
+    expect(calls).toBe(1);
+  });
+
+  test('AC-01 the real system info route answers 401 without a session and works with its permission', async () => {
+    t = await buildTestApp({ authenticate: headerAuthenticator });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/system/info' })).statusCode).toBe(401);
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/system/info',
+      headers: { 'x-test-actor': 'system.info.read' },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ database: t.dialect, migrations: { pending: 0 } });
+  });
+
+  test('healthz is public and minimal', async () => {
+    t = await buildTestApp();
+    const res = await t.app.inject({ method: 'GET', url: '/healthz' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ status: 'ok' });
+    await sql`select 1`.execute(t.db);
+  });
+
+  test('unknown API paths answer 404 JSON, TRACE and OPTIONS are not served', async () => {
+    t = await buildTestApp();
+    const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });
+    expect(res.statusCode).toBe(404);
+    expect(res.json()).toMatchObject({ code: 'not_found' });
+    for (const method of ['TRACE', 'OPTIONS', 'DELETE'] as const) {
+      const r = await t.app.inject({ method, url: '/healthz' });
+      expect([404, 405]).toContain(r.statusCode);
+    }
+  });
+});

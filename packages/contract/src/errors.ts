@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/**
+ * Every error code the API can answer with. The web UI and the CLI branch on `code`, never on the
+ * message text, and translate it for the user. Codes are snake_case and never renamed.
+ */
+export const ERROR_CODES = [
+  'validation_failed',
+  'invalid_json',
+  'unsupported_media_type',
+  'payload_too_large',
+  'unauthenticated',
+  'forbidden',
+  'cross_origin_rejected',
+  'not_found',
+  'method_not_allowed',
+  'conflict',
+  'setup_token_invalid',
+  'rate_limited',
+  'service_unavailable',
+  'internal',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** HTTP status for each error code; the server's error handler uses this table only. */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  validation_failed: 400,
+  invalid_json: 400,
+  unsupported_media_type: 415,
+  payload_too_large: 413,
+  unauthenticated: 401,
+  forbidden: 403,
+  cross_origin_rejected: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  setup_token_invalid: 410,
+  rate_limited: 429,
+  service_unavailable: 503,
+  internal: 500,
+};
+
+/** A field-level validation problem: where (`path`, dot-joined) and what is wrong. */
+export const ValidationIssue = z.object({
+  /** `body`, `query` or `params`, followed by the field path, e.g. `body.items.0.qty`. */
+  path: z.string(),
+  message: z.string(),
+});
+export type ValidationIssue = z.infer<typeof ValidationIssue>;
+
+/** The body of every error response. Never contains stack traces, SQL or file paths. */
+export const ErrorResponse = z.object({
+  code: z.enum(ERROR_CODES),
+  message: z.string(),
+  requestId: z.string(),
+  issues: z.array(ValidationIssue).optional(),
+});
+export type ErrorResponse = z.infer<typeof ErrorResponse>;

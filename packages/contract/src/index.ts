@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './permissions.js';
+export * from './platform.js';

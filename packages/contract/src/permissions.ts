@@ -1,0 +1,19 @@
+/**
+ * The permission catalogue: every permission a route may declare, named `module.entity.verb`.
+ * A route whose permission is not listed here makes the server refuse to start. Labels are shown
+ * in the role editor in both languages.
+ */
+export const PERMISSIONS = {
+  'system.info.read': {
+    zh: '查看系统信息（版本、数据库、迁移状态）',
+    en: 'View system information (version, database, migrations)',
+  },
+} as const satisfies Record<string, { zh: string; en: string }>;
+
+/** One permission name from {@link PERMISSIONS}. */
+export type Permission = keyof typeof PERMISSIONS;
+
+/** True when `name` is a permission in the catalogue. */
+export function isPermission(name: string): name is Permission {
+  return Object.hasOwn(PERMISSIONS, name);
+}
