@@ -10,9 +10,18 @@ import { z } from 'zod';
  * into the data directory or must be supplied.
  */
 
-const port = z
-  .union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)])
-  .pipe(z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535'));
+/** Environment variables are strings; numbers may come as digits only, never coerced loosely. */
+const wholeNumber = (min: number, max: number, unit = '') =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+    z
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min, `must be between ${min} and ${max}${unit}`)
+      .max(max, `must be between ${min} and ${max}${unit}`),
+  );
+
+const port = wholeNumber(1, 65535);
 
 const cidr = z.string().refine((value) => {
   const [addr, prefix, ...rest] = value.split('/');
@@ -55,34 +64,35 @@ export const ConfigSchema = z
     tlsKeyFile: z.string().min(1).optional(),
     trustedProxies: listOf(cidr).default([]),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    bodyLimitBytes: z
-      .union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)])
-      .pipe(z.number().int().min(1024, 'must be at least 1024').max(20 * 1024 * 1024, 'must be at most 20 MiB'))
-      .default(1024 * 1024),
+    bodyLimitBytes: wholeNumber(1024, 20 * 1024 * 1024, ' bytes').default(1024 * 1024),
     webDir: z.string().min(1).optional(),
-    setupTokenTtlMinutes: z
-      .union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)])
-      .pipe(z.number().int().min(5).max(7 * 24 * 60))
-      .default(24 * 60),
-  })
-  .superRefine((c, ctx) => {
-    if ((c.tlsCertFile === undefined) !== (c.tlsKeyFile === undefined)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [c.tlsCertFile === undefined ? 'tlsCertFile' : 'tlsKeyFile'],
-        message: 'set both the TLS certificate file and the TLS key file, or neither (a self-signed certificate is then generated)',
-      });
-    }
-    for (const key of ['tlsCertFile', 'tlsKeyFile'] as const) {
-      const file = c[key];
-      if (file !== undefined && !existsSync(file)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: `file not found: ${file}` });
-      }
-    }
-    if (c.httpPort !== undefined && c.httpPort === c.httpsPort) {
-      ctx.addIssue({ code: 'custom', path: ['httpPort'], message: 'must differ from the HTTPS port' });
-    }
+    setupTokenTtlMinutes: wholeNumber(5, 7 * 24 * 60, ' minutes').default(24 * 60),
   });
+
+/** Checks across settings, run on the raw values so they are reported together with field errors. */
+function crossChecks(raw: Record<string, unknown>, cwd: string): { key: string; message: string }[] {
+  const problems: { key: string; message: string }[] = [];
+  const cert = raw.tlsCertFile;
+  const key = raw.tlsKeyFile;
+  if ((cert === undefined) !== (key === undefined)) {
+    problems.push({
+      key: cert === undefined ? 'tlsCertFile' : 'tlsKeyFile',
+      message: 'set both the TLS certificate file and the TLS key file, or neither (a self-signed certificate is then generated)',
+    });
+  }
+  for (const [name, file] of [
+    ['tlsCertFile', cert],
+    ['tlsKeyFile', key],
+  ] as const) {
+    if (typeof file === 'string' && file !== '' && !existsSync(path.resolve(cwd, file))) {
+      problems.push({ key: name, message: `file not found: ${file}` });
+    }
+  }
+  if (raw.httpPort !== undefined && String(raw.httpPort) === String(raw.httpsPort ?? 8443)) {
+    problems.push({ key: 'httpPort', message: 'must differ from the HTTPS port' });
+  }
+  return problems;
+}
 
 type ParsedConfig = z.infer<typeof ConfigSchema>;
 
@@ -155,15 +165,15 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; configFile?: stri
     }
   }
 
+  const label = (key: string) => (key in ENV_NAMES ? `${ENV_NAMES[key as keyof ParsedConfig]} (${key})` : key || 'config');
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      const key = String(issue.path[0] ?? '');
-      const label = key in ENV_NAMES ? `${ENV_NAMES[key as keyof ParsedConfig]} (${key})` : key || 'config';
       const message = issue.code === 'unrecognized_keys' ? `unknown setting(s): ${issue.keys.join(', ')}` : issue.message;
-      problems.push(`${label}: ${message}`);
+      problems.push(`${label(String(issue.path[0] ?? ''))}: ${message}`);
     }
   }
+  for (const p of crossChecks(raw, cwd)) problems.push(`${label(p.key)}: ${p.message}`);
   if (problems.length > 0 || !result.success) return { ok: false, problems };
 
   const c = result.data;

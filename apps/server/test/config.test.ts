@@ -1,0 +1,134 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { main } from '../src/main.js';
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { io: { out: (s: string) => out.push(s), err: (s: string) => err.push(s) }, out, err };
+}
+
+describe('configuration', () => {
+  test('defaults with no configuration at all: ./data, port 8443, embedded SQLite, no secrets needed', () => {
+    const r = loadConfig({ env: {}, cwd: '/srv/app' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.dataDir).toBe('/srv/app/data');
+    expect(r.config.httpsPort).toBe(8443);
+    expect(r.config.httpPort).toBeUndefined();
+    expect(r.config.database).toEqual({ dialect: 'sqlite', file: '/srv/app/data/medledger.sqlite' });
+    expect(r.config.publicUrl).toBe('https://localhost:8443');
+    expect(r.config.trustedProxies).toEqual([]);
+  });
+
+  test('MEDLEDGER_* variables are read under their documented names; postgres:// switches the database', () => {
+    const r = loadConfig({
+      env: {
+        MEDLEDGER_DATA_DIR: '/var/lib/medledger',
+        MEDLEDGER_HTTPS_PORT: '9443',
+        MEDLEDGER_HTTP_PORT: '8080',
+        MEDLEDGER_DATABASE_URL: 'postgres://app:pw@db.internal:5432/medledger',
+        MEDLEDGER_TRUSTED_PROXIES: '10.0.0.0/8, 192.168.1.10',
+      },
+    });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config).toMatchObject({
+      dataDir: '/var/lib/medledger',
+      httpsPort: 9443,
+      httpPort: 8080,
+      database: { dialect: 'postgres', url: 'postgres://app:pw@db.internal:5432/medledger' },
+      trustedProxies: ['10.0.0.0/8', '192.168.1.10'],
+      publicUrl: 'https://localhost:9443',
+    });
+  });
+
+  test('every problem is reported at once, each naming its variable', () => {
+    const r = loadConfig({
+      env: {
+        MEDLEDGER_HTTPS_PORT: 'eighty',
+        MEDLEDGER_DATABASE_URL: 'mysql://x',
+        MEDLEDGER_TRUSTED_PROXIES: '10.0.0.0/99',
+        MEDLEDGER_TLS_CERT_FILE: '/nonexistent/cert.pem',
+        MEDLEDGER_LOGLEVEL: 'debug',
+      },
+    });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const text = r.problems.join('\n');
+    expect(text).toMatch(/MEDLEDGER_HTTPS_PORT \(httpsPort\): must be a whole number/);
+    expect(text).toMatch(/MEDLEDGER_DATABASE_URL \(databaseUrl\): must start with postgres:\/\//);
+    expect(text).toMatch(/MEDLEDGER_TRUSTED_PROXIES \(trustedProxies\): must be an IP address or CIDR/);
+    expect(text).toMatch(/MEDLEDGER_LOGLEVEL: unknown setting/);
+    expect(text).toMatch(/set both the TLS certificate file and the TLS key file/);
+    expect(r.problems.length).toBeGreaterThanOrEqual(5);
+  });
+
+  test('a config file is read, validated strictly, and overridden by the environment', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'medledger-cfg-'));
+    const file = path.join(dir, 'medledger.json');
+    writeFileSync(file, JSON.stringify({ httpsPort: 10443, dataDir: 'store', unknownKey: 1 }));
+    const bad = loadConfig({ env: {}, configFile: file, cwd: dir });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.problems.join('\n')).toMatch(/unknown setting\(s\): unknownKey/);
+    writeFileSync(file, JSON.stringify({ httpsPort: 10443, dataDir: 'store' }));
+    const good = loadConfig({ env: { MEDLEDGER_HTTPS_PORT: '11443' }, configFile: file, cwd: dir });
+    expect(good.ok && good.config.httpsPort).toBe(11443);
+    expect(good.ok && good.config.dataDir).toBe(path.join(dir, 'store'));
+    writeFileSync(file, '{ not json');
+    const broken = loadConfig({ env: {}, configFile: file, cwd: dir });
+    expect(broken.ok).toBe(false);
+    if (!broken.ok) expect(broken.problems[0]).toMatch(/not valid JSON/);
+  });
+
+  test('`medledger config check` with two bad settings prints both problems and exits non-zero', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.MEDLEDGER_HTTPS_PORT = '70000';
+      process.env.MEDLEDGER_DATABASE_URL = 'oracle://nope';
+      const c = capture();
+      const code = await main(['node', 'medledger', 'config', 'check'], c.io);
+      expect(code).toBe(1);
+      const err = c.err.join('');
+      expect(err).toMatch(/2 configuration problem\(s\)/);
+      expect(err).toMatch(/MEDLEDGER_HTTPS_PORT/);
+      expect(err).toMatch(/MEDLEDGER_DATABASE_URL/);
+      delete process.env.MEDLEDGER_HTTPS_PORT;
+      delete process.env.MEDLEDGER_DATABASE_URL;
+      const ok = capture();
+      expect(await main(['node', 'medledger', 'config', 'check'], ok.io)).toBe(0);
+      expect(ok.out.join('')).toMatch(/Configuration is valid/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('`medledger serve` refuses to start on bad configuration, listing the problems', async () => {
+    const saved = { ...process.env };
+    try {
+      process.env.MEDLEDGER_HTTPS_PORT = '0';
+      process.env.MEDLEDGER_HTTP_PORT = 'x';
+      const c = capture();
+      expect(await main(['node', 'medledger', 'serve'], c.io)).toBe(2);
+      expect(c.err.join('')).toMatch(/cannot start: 2 configuration problem/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test('--version and --help on every command exit 0', async () => {
+    const v = capture();
+    expect(await main(['node', 'medledger', '--version'], v.io)).toBe(0);
+    expect(v.out.join('')).toMatch(/^\d+\.\d+\.\d+/);
+    for (const args of [[], ['serve'], ['migrate'], ['config'], ['config', 'check'], ['admin'], ['admin', 'setup-token']]) {
+      const h = capture();
+      expect(await main(['node', 'medledger', ...args, '--help'], h.io), args.join(' ')).toBe(0);
+      expect(h.out.join(''), args.join(' ')).toMatch(/Usage: medledger/);
+    }
+    const bad = capture();
+    expect(await main(['node', 'medledger', 'frobnicate'], bad.io)).not.toBe(0);
+  });
+});

@@ -1,0 +1,83 @@
+/** Simplified Chinese, the default language. The English file must have exactly the same keys. */
+export const zhCN = {
+  app: {
+    title: 'MedLedger 医疗器械合规管理',
+    subtitle: '医疗器械经营企业的安全合规管理平台',
+    loading: '正在加载…',
+  },
+  language: {
+    switchTo: '切换界面语言',
+  },
+  login: {
+    title: '登录',
+    login: '账号',
+    loginRequired: '请输入账号',
+    password: '密码',
+    passwordRequired: '请输入密码',
+    submit: '登录',
+    notAvailable: '此服务器暂未开放登录：账户与登录功能将随身份模块在后续版本中提供。',
+    invalidCredentials: '账号或密码不正确。',
+  },
+  setup: {
+    title: '系统初始化',
+    checking: '正在检查设置链接…',
+    validTitle: '设置链接有效',
+    validUntil: '此设置链接有效期至 {{time}}。',
+    adminLater: '创建首个管理员账户（必须启用第二重身份验证）将随身份模块一同提供。',
+    notYetAvailable: '当前版本尚不能创建账户。',
+    invalidTitle: '设置链接无效',
+    invalid: '此设置链接无效或已过期。请重启服务器，或运行 medledger admin setup-token 生成新的设置链接。',
+    missingToken: '地址中没有设置令牌。请打开服务器启动时输出的完整设置链接（https://…/setup#token=…）。',
+    toLogin: '前往登录',
+  },
+  layout: {
+    menuHome: '首页',
+    userMenu: '用户菜单',
+    signOut: '退出登录',
+    signOutFailed: '退出登录时出错，本地登录状态已清除。',
+  },
+  home: {
+    welcome: '欢迎，{{name}}',
+    systemInfo: '系统信息',
+    version: '版本',
+    database: '数据库',
+    migrations: '数据库迁移',
+    migrationsValue: '已应用 {{applied}} 个，待执行 {{pending}} 个',
+    startedAt: '启动时间',
+  },
+  session: {
+    checkFailed: '无法确认登录状态。',
+    retry: '重试',
+  },
+  notFound: {
+    title: '页面不存在',
+    description: '您访问的页面不存在或已被移动。',
+    backHome: '返回首页',
+  },
+  routeError: {
+    title: '页面出现问题',
+    description: '很抱歉，页面遇到了意外错误。请返回首页后重试；如果问题持续出现，请联系系统管理员。',
+    backHome: '返回首页',
+  },
+  errors: {
+    validation_failed: '提交的内容未通过校验，请检查后重试。',
+    invalid_json: '请求格式不正确。',
+    unsupported_media_type: '请求的内容类型不受支持。',
+    payload_too_large: '提交的内容过大。',
+    unauthenticated: '请先登录。',
+    forbidden: '您没有执行此操作的权限。',
+    cross_origin_rejected: '请求来源未被允许，请直接通过系统地址访问。',
+    not_found: '请求的资源不存在。',
+    method_not_allowed: '服务器不支持此操作。',
+    conflict: '数据已被其他操作修改，请刷新后重试。',
+    setup_token_invalid: '设置链接无效或已过期。请重启服务器，或运行 medledger admin setup-token。',
+    rate_limited: '操作过于频繁，请稍后再试。',
+    service_unavailable: '服务暂时不可用，请稍后再试。',
+    internal: '服务器内部错误。',
+    network: '无法连接服务器，请检查网络后重试。',
+    unknown: '发生了未知错误。',
+    requestId: '请求编号：{{requestId}}',
+  },
+};
+
+export type Resources = typeof zhCN;

@@ -1,0 +1,29 @@
+import type { RouteObject } from 'react-router';
+import { NotFoundPage } from '../pages/errors/not-found-page';
+import { RouteErrorPage } from '../pages/errors/route-error-page';
+import { HomePage } from '../pages/home/home-page';
+import { LoginPage } from '../pages/login/login-page';
+import { SetupPage } from '../pages/setup/setup-page';
+import { MainLayout } from './layout/main-layout';
+import { RequireSession } from './session';
+
+/** All routes. Everything under the main layout needs a session; /login and /setup do not. */
+export const routes: RouteObject[] = [
+  {
+    errorElement: <RouteErrorPage />,
+    children: [
+      { path: '/login', element: <LoginPage /> },
+      { path: '/setup', element: <SetupPage /> },
+      {
+        element: <RequireSession />,
+        children: [
+          {
+            element: <MainLayout />,
+            children: [{ index: true, element: <HomePage /> }],
+          },
+        ],
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+];
