@@ -1,0 +1,43 @@
+import { render } from '@testing-library/react';
+import { createBrowserRouter } from 'react-router';
+import { vi } from 'vitest';
+import { AppRoot } from '../src/app/app-root';
+import { createAppI18n } from '../src/app/i18n';
+import { createQueryClient } from '../src/app/query-client';
+import { routes } from '../src/app/routes';
+
+/** Starts the whole app as src/main.tsx does, at `url` (path, query and hash). */
+export function renderApp(url: string) {
+  window.history.replaceState(null, '', url);
+  const i18n = createAppI18n();
+  const queryClient = createQueryClient();
+  const router = createBrowserRouter(routes);
+  const view = render(<AppRoot nonce={undefined} i18n={i18n} queryClient={queryClient} router={router} />);
+  return { ...view, i18n, queryClient, router };
+}
+
+export interface MockResponse {
+  status: number;
+  body?: unknown;
+}
+
+/**
+ * Replaces `fetch` with a table of `METHOD /path` → response. Unlisted requests get the 404 the
+ * server gives for unknown API routes.
+ */
+export function mockApi(routesTable: Record<string, MockResponse>) {
+  const fetchMock = vi.fn<typeof fetch>((input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.pathname : input.url;
+    const key = `${init?.method ?? 'GET'} ${url}`;
+    const answer = routesTable[key] ?? {
+      status: 404,
+      body: { code: 'not_found', message: 'Route not found', requestId: 'req-test-404' },
+    };
+    const body = answer.body === undefined ? null : JSON.stringify(answer.body);
+    return Promise.resolve(
+      new Response(body, { status: answer.status, headers: { 'content-type': 'application/json' } }),
+    );
+  });
+  vi.stubGlobal('fetch', fetchMock);
+  return fetchMock;
+}
