@@ -32,7 +32,8 @@ if (env.MEDLEDGER_TEST_DATABASE_URL) {
     projects.push('server-postgres');
     notes.push(`PostgreSQL: throwaway cluster ${url}`);
   } catch {
-    const msg = 'PostgreSQL tests SKIPPED: no server binaries found and MEDLEDGER_TEST_DATABASE_URL is not set (Debian: apt-get install postgresql).';
+    const msg =
+      'PostgreSQL tests SKIPPED: no server binaries found and MEDLEDGER_TEST_DATABASE_URL is not set (Debian: apt-get install postgresql).';
     if (env.MEDLEDGER_REQUIRE_POSTGRES === '1') {
       console.error(`${msg} They are required here (MEDLEDGER_REQUIRE_POSTGRES=1).`);
       failedRequirement = true;
@@ -48,7 +49,9 @@ if (existsSync(chromium) && built) {
   projects.push('e2e');
   notes.push(`Browser: ${chromium}`);
 } else {
-  const why = !existsSync(chromium) ? `no Chromium at ${chromium} (Debian: apt-get install chromium)` : 'the build is missing (npm run build)';
+  const why = !existsSync(chromium)
+    ? `no Chromium at ${chromium} (Debian: apt-get install chromium)`
+    : 'the build is missing (npm run build)';
   const msg = `Browser tests SKIPPED: ${why}.`;
   if (env.MEDLEDGER_REQUIRE_BROWSER === '1') {
     console.error(`${msg} They are required here (MEDLEDGER_REQUIRE_BROWSER=1).`);
@@ -77,7 +80,9 @@ if (!failedRequirement) {
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8'));
     console.log(`\nProjects: ${projects.join(', ')}`);
-    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+    console.log(
+      `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`,
+    );
     if (r.numTotalTests === 0) code = code || 1;
   }
   rmSync(reportDir, { recursive: true, force: true });

@@ -46,28 +46,27 @@ const listOf = (item: z.ZodType<string, string>) =>
     ])
     .pipe(z.array(item));
 
-const databaseUrl = z.string().refine((value) => /^(postgres|postgresql):\/\/./.test(value) || /^sqlite:./.test(value), {
-  message: 'must start with postgres:// (or postgresql://) for PostgreSQL, or sqlite:<file> for SQLite',
-});
-
-export const ConfigSchema = z
-  .strictObject({
-    dataDir: z.string().min(1).default('./data'),
-    host: z.string().min(1).default('127.0.0.1'),
-    httpsPort: port.default(8443),
-    httpPort: port.optional(),
-    publicUrl: z
-      .url({ protocol: /^https$/, error: 'must be an https:// URL' })
-      .optional(),
-    databaseUrl: databaseUrl.optional(),
-    tlsCertFile: z.string().min(1).optional(),
-    tlsKeyFile: z.string().min(1).optional(),
-    trustedProxies: listOf(cidr).default([]),
-    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-    bodyLimitBytes: wholeNumber(1024, 20 * 1024 * 1024, ' bytes').default(1024 * 1024),
-    webDir: z.string().min(1).optional(),
-    setupTokenTtlMinutes: wholeNumber(5, 7 * 24 * 60, ' minutes').default(24 * 60),
+const databaseUrl = z
+  .string()
+  .refine((value) => /^(postgres|postgresql):\/\/./.test(value) || /^sqlite:./.test(value), {
+    message: 'must start with postgres:// (or postgresql://) for PostgreSQL, or sqlite:<file> for SQLite',
   });
+
+export const ConfigSchema = z.strictObject({
+  dataDir: z.string().min(1).default('./data'),
+  host: z.string().min(1).default('127.0.0.1'),
+  httpsPort: port.default(8443),
+  httpPort: port.optional(),
+  publicUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
+  databaseUrl: databaseUrl.optional(),
+  tlsCertFile: z.string().min(1).optional(),
+  tlsKeyFile: z.string().min(1).optional(),
+  trustedProxies: listOf(cidr).default([]),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  bodyLimitBytes: wholeNumber(1024, 20 * 1024 * 1024, ' bytes').default(1024 * 1024),
+  webDir: z.string().min(1).optional(),
+  setupTokenTtlMinutes: wholeNumber(5, 7 * 24 * 60, ' minutes').default(24 * 60),
+});
 
 /** Checks across settings, run on the raw values so they are reported together with field errors. */
 function crossChecks(raw: Record<string, unknown>, cwd: string): { key: string; message: string }[] {
@@ -77,7 +76,8 @@ function crossChecks(raw: Record<string, unknown>, cwd: string): { key: string; 
   if ((cert === undefined) !== (key === undefined)) {
     problems.push({
       key: cert === undefined ? 'tlsCertFile' : 'tlsKeyFile',
-      message: 'set both the TLS certificate file and the TLS key file, or neither (a self-signed certificate is then generated)',
+      message:
+        'set both the TLS certificate file and the TLS key file, or neither (a self-signed certificate is then generated)',
     });
   }
   for (const [name, file] of [
@@ -88,7 +88,9 @@ function crossChecks(raw: Record<string, unknown>, cwd: string): { key: string; 
       problems.push({ key: name, message: `file not found: ${file}` });
     }
   }
-  if (raw.httpPort !== undefined && String(raw.httpPort) === String(raw.httpsPort ?? 8443)) {
+  const scalar = (v: unknown): string | undefined =>
+    typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+  if (scalar(raw.httpPort) !== undefined && scalar(raw.httpPort) === (scalar(raw.httpsPort) ?? '8443')) {
     problems.push({ key: 'httpPort', message: 'must differ from the HTTPS port' });
   }
   return problems;
@@ -165,11 +167,13 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; configFile?: stri
     }
   }
 
-  const label = (key: string) => (key in ENV_NAMES ? `${ENV_NAMES[key as keyof ParsedConfig]} (${key})` : key || 'config');
+  const label = (key: string) =>
+    key in ENV_NAMES ? `${ENV_NAMES[key as keyof ParsedConfig]} (${key})` : key || 'config';
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     for (const issue of result.error.issues) {
-      const message = issue.code === 'unrecognized_keys' ? `unknown setting(s): ${issue.keys.join(', ')}` : issue.message;
+      const message =
+        issue.code === 'unrecognized_keys' ? `unknown setting(s): ${issue.keys.join(', ')}` : issue.message;
       problems.push(`${label(String(issue.path[0] ?? ''))}: ${message}`);
     }
   }

@@ -39,7 +39,8 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-const IMPORT_RE = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+const IMPORT_RE =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
 
 export function importsOf(source: string): string[] {
   const found: string[] = [];
@@ -49,6 +50,7 @@ export function importsOf(source: string): string[] {
 
 /** Returns why `specifier` imported from `file` (repo-relative) breaks a rule, or null. */
 export function violation(file: string, specifier: string): string | null {
+  if (/\.test\.tsx?$/.test(file) && (specifier === 'vitest' || specifier.startsWith('@testing-library/'))) return null;
   const isRelative = specifier.startsWith('.');
   const target = isRelative ? path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)) : null;
 
@@ -63,27 +65,34 @@ export function violation(file: string, specifier: string): string | null {
     return 'migrations may import only kysely and each other (frozen in time)';
   }
   if (file.startsWith('apps/web/')) {
-    if (specifier.startsWith('@medledger/') && specifier !== '@medledger/contract') return 'web may import only the contract package';
+    if (specifier.startsWith('@medledger/') && specifier !== '@medledger/contract')
+      return 'web may import only the contract package';
     if (target !== null && !target.startsWith('apps/web/')) return 'web may not import files outside apps/web';
     return null;
   }
   if (file.startsWith('apps/server/src/platform/')) {
     if (target?.startsWith('apps/server/src/modules/')) return 'platform never imports modules';
-    if (target !== null && !target.startsWith('apps/server/src/platform/')) return 'platform imports only platform files';
+    if (target !== null && !target.startsWith('apps/server/src/platform/'))
+      return 'platform imports only platform files';
     return null;
   }
   const own = /^apps\/server\/src\/modules\/([^/]+)\//.exec(file)?.[1];
   if (own !== undefined) {
     if (!(own in LAYERS)) return `module "${own}" is not in the layer table`;
-    if (target === null) return specifier.startsWith('@medledger/') && specifier !== '@medledger/contract' ? 'modules import only the contract package' : null;
+    if (target === null)
+      return specifier.startsWith('@medledger/') && specifier !== '@medledger/contract'
+        ? 'modules import only the contract package'
+        : null;
     if (target.startsWith(`apps/server/src/modules/${own}/`)) return null;
     if (target.startsWith('apps/server/src/platform/')) return null;
     const other = /^apps\/server\/src\/modules\/([^/]+)(\/.*)?$/.exec(target);
     if (other === null) return 'modules import only platform, contract, lower modules and their own files';
     const [, name, rest] = other;
-    if (rest !== '/index.js' && rest !== '/index.ts' && rest !== undefined) return `import module "${name}" through its index.ts`;
+    if (rest !== '/index.js' && rest !== '/index.ts' && rest !== undefined)
+      return `import module "${name}" through its index.ts`;
     if (!(name! in LAYERS)) return `module "${name}" is not in the layer table`;
-    if (LAYERS[name!]! >= LAYERS[own]!) return `module "${own}" (layer ${LAYERS[own]}) may not import "${name}" (layer ${LAYERS[name!]})`;
+    if (LAYERS[name!]! >= LAYERS[own]!)
+      return `module "${own}" (layer ${LAYERS[own]}) may not import "${name}" (layer ${LAYERS[name!]})`;
     return null;
   }
   return null;
@@ -93,7 +102,9 @@ describe('architecture: import rules', () => {
   test('the checker itself catches each kind of violation', () => {
     expect(violation('packages/contract/src/a.ts', 'node:fs')).toMatch(/only zod/);
     expect(violation('packages/contract/src/a.ts', 'zod')).toBeNull();
-    expect(violation('apps/server/src/platform/http/x.ts', '../../modules/identity/index.js')).toMatch(/never imports modules/);
+    expect(violation('apps/server/src/platform/http/x.ts', '../../modules/identity/index.js')).toMatch(
+      /never imports modules/,
+    );
     expect(violation('apps/server/src/modules/identity/a.ts', '../audit/audit.repo.js')).toMatch(/through its index/);
     expect(violation('apps/server/src/modules/identity/a.ts', '../access/index.js')).toMatch(/may not import "access"/);
     expect(violation('apps/server/src/modules/access/a.ts', '../identity/index.js')).toBeNull();
@@ -101,7 +112,9 @@ describe('architecture: import rules', () => {
     expect(violation('apps/server/src/modules/widgets/a.ts', 'zod')).toMatch(/not in the layer table/);
     expect(violation('apps/server/migrations/x.ts', '../src/platform/db/database.js')).toMatch(/frozen/);
     expect(violation('apps/web/src/a.ts', '../../server/src/app.js')).toMatch(/outside apps\/web/);
-    expect(importsOf("import a from 'x';\nexport { b } from \"./y.js\";\nconst c = await import('z');\nimport './side.js';")).toEqual(['x', './y.js', 'z', './side.js']);
+    expect(
+      importsOf("import a from 'x';\nexport { b } from \"./y.js\";\nconst c = await import('z');\nimport './side.js';"),
+    ).toEqual(['x', './y.js', 'z', './side.js']);
   });
 
   test('the source tree follows the import rules', () => {

@@ -123,7 +123,15 @@ describe('configuration', () => {
     const v = capture();
     expect(await main(['node', 'medledger', '--version'], v.io)).toBe(0);
     expect(v.out.join('')).toMatch(/^\d+\.\d+\.\d+/);
-    for (const args of [[], ['serve'], ['migrate'], ['config'], ['config', 'check'], ['admin'], ['admin', 'setup-token']]) {
+    for (const args of [
+      [],
+      ['serve'],
+      ['migrate'],
+      ['config'],
+      ['config', 'check'],
+      ['admin'],
+      ['admin', 'setup-token'],
+    ]) {
       const h = capture();
       expect(await main(['node', 'medledger', ...args, '--help'], h.io), args.join(' ')).toBe(0);
       expect(h.out.join(''), args.join(' ')).toMatch(/Usage: medledger/);

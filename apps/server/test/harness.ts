@@ -34,7 +34,7 @@ export const FIXTURE_WEB_DIR = path.join(import.meta.dirname, 'fixtures', 'web')
  */
 export async function createTestDatabase(dialect: TestDialect = testDialect()): Promise<{
   handle: DbHandle;
-  drop(): Promise<void>;
+  drop: () => Promise<void>;
 }> {
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(path.join(tmpdir(), 'medledger-test-'));
@@ -49,7 +49,9 @@ export async function createTestDatabase(dialect: TestDialect = testDialect()): 
   }
   const adminUrl = process.env.MEDLEDGER_TEST_DATABASE_URL;
   if (adminUrl === undefined || adminUrl === '') {
-    throw new Error('MEDLEDGER_TEST_DATABASE_URL is not set: the PostgreSQL test project needs a server (npm test starts one)');
+    throw new Error(
+      'MEDLEDGER_TEST_DATABASE_URL is not set: the PostgreSQL test project needs a server (npm test starts one)',
+    );
   }
   const name = `medledger_t_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -87,7 +89,7 @@ export type TestApp = {
   dialect: TestDialect;
   /** Every log line the app wrote, parsed. */
   logs: Record<string, unknown>[];
-  close(): Promise<void>;
+  close: () => Promise<void>;
 };
 
 /**
@@ -158,7 +160,12 @@ export const headerAuthenticator: Authenticator = (request) => {
   const raw = request.headers['x-test-actor'];
   if (typeof raw !== 'string') return Promise.resolve(null);
   const permissions = raw === '' ? [] : (raw.split(',') as Permission[]);
-  const actor: Actor = { kind: 'user', id: 'test-user', name: 'Test User', roles: [], permissions: new Set(permissions) };
+  const actor: Actor = {
+    kind: 'user',
+    id: 'test-user',
+    name: 'Test User',
+    roles: [],
+    permissions: new Set(permissions),
+  };
   return Promise.resolve(actor);
 };
-

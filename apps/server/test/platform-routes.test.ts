@@ -2,7 +2,13 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { systemClock } from '../src/platform/clock.js';
-import { registerRoutes, route, routeTable, RouteDeclarationError, type AnyRouteDef } from '../src/platform/http/route.js';
+import {
+  registerRoutes,
+  route,
+  routeTable,
+  RouteDeclarationError,
+  type AnyRouteDef,
+} from '../src/platform/http/route.js';
 import { createHttpApp } from '../src/platform/http/server.js';
 import { createLogger } from '../src/platform/logger.js';
 import { buildTestApp, headerAuthenticator, type TestApp } from './harness.js';
@@ -25,16 +31,38 @@ describe('AC-01 deny by default: route declarations', () => {
       handler: () => Promise.resolve({ ok: true }),
     } as unknown as AnyRouteDef;
     await expect(buildTestApp({ extraRoutes: [undeclared] })).rejects.toThrow(RouteDeclarationError);
-    await expect(buildTestApp({ extraRoutes: [undeclared] })).rejects.toThrow(/declares neither a permission nor public/);
+    await expect(buildTestApp({ extraRoutes: [undeclared] })).rejects.toThrow(
+      /declares neither a permission nor public/,
+    );
   });
 
   test('AC-01 a route with both a permission and public: true is refused', async () => {
-    const both = { ...route({ method: 'GET', url: '/x', public: true, summary: 'x', response: ok, handler: () => Promise.resolve({ ok: true as const }) }), permission: 'system.info.read' } as AnyRouteDef;
+    const both = {
+      ...route({
+        method: 'GET',
+        url: '/x',
+        public: true,
+        summary: 'x',
+        response: ok,
+        handler: () => Promise.resolve({ ok: true as const }),
+      }),
+      permission: 'system.info.read',
+    } as AnyRouteDef;
     await expect(buildTestApp({ extraRoutes: [both] })).rejects.toThrow(/both a permission and public/);
   });
 
   test('AC-01 a permission outside the catalogue is refused', async () => {
-    const unknownPermission = { ...route({ method: 'GET', url: '/x', permission: 'system.info.read', summary: 'x', response: ok, handler: () => Promise.resolve({ ok: true as const }) }), permission: 'system.everything.do' } as unknown as AnyRouteDef;
+    const unknownPermission = {
+      ...route({
+        method: 'GET',
+        url: '/x',
+        permission: 'system.info.read',
+        summary: 'x',
+        response: ok,
+        handler: () => Promise.resolve({ ok: true as const }),
+      }),
+      permission: 'system.everything.do',
+    } as unknown as AnyRouteDef;
     await expect(buildTestApp({ extraRoutes: [unknownPermission] })).rejects.toThrow(/not in the catalogue/);
   });
 
@@ -48,7 +76,9 @@ describe('AC-01 deny by default: route declarations', () => {
     const guarded = t.routes.filter((r) => r.public !== true);
     expect(guarded.length).toBeGreaterThan(0);
     for (const victim of guarded) {
-      const stripped = t.routes.map((r) => (r === victim ? ({ ...r, permission: undefined } as unknown as AnyRouteDef) : r));
+      const stripped = t.routes.map((r) =>
+        r === victim ? ({ ...r, permission: undefined } as unknown as AnyRouteDef) : r,
+      );
       const app = createHttpApp({
         logger: createLogger({ level: 'silent' }),
         authenticate: headerAuthenticator,
@@ -56,9 +86,10 @@ describe('AC-01 deny by default: route declarations', () => {
         trustedProxies: [],
         publicOrigin: 'https://localhost:8443',
       });
-      expect(() => registerRoutes(app, stripped, { db: t!.db, clock: systemClock }), `${victim.method} ${victim.url}`).toThrow(
-        RouteDeclarationError,
-      );
+      expect(
+        () => registerRoutes(app, stripped, { db: t!.db, clock: systemClock }),
+        `${victim.method} ${victim.url}`,
+      ).toThrow(RouteDeclarationError);
       await app.close();
     }
   });

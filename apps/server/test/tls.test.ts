@@ -16,7 +16,11 @@ import { createTestDatabase, FIXTURE_WEB_DIR, testDialect } from './harness.js';
 const run = promisify(execFile);
 
 /** The only TLS 1.2 suites an ECDSA server may agree to (TLS-02: ECDHE + AEAD). */
-const EXPECTED_TLS12 = ['ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-ECDSA-AES256-GCM-SHA384', 'ECDHE-ECDSA-CHACHA20-POLY1305'];
+const EXPECTED_TLS12 = [
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+];
 
 let app: FastifyInstance;
 let port: number;
@@ -34,7 +38,12 @@ beforeAll(async () => {
     database: handle,
     clock: systemClock,
     logger: createLogger({ level: 'silent' }),
-    settings: { bodyLimitBytes: 1024, trustedProxies: [], publicUrl: 'https://localhost:8443', webDir: FIXTURE_WEB_DIR },
+    settings: {
+      bodyLimitBytes: 1024,
+      trustedProxies: [],
+      publicUrl: 'https://localhost:8443',
+      webDir: FIXTURE_WEB_DIR,
+    },
     tls: tlsServerOptions(material),
   }));
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -57,7 +66,7 @@ function handshake(options: tls.ConnectionOptions): Promise<Attempt> {
       socket.end();
       resolve(result);
     });
-    socket.on('error', (err) => resolve({ ok: false, error: err.message }));
+    socket.on('error', (err: Error) => resolve({ ok: false, error: err.message }));
   });
 }
 

@@ -47,7 +47,9 @@ const listItems = route({
   query: ListQuery,
   response: z.object({ count: z.number() }),
   handler: async (ctx, { query }) => {
-    let q = items(ctx.db).selectFrom('test_item').select((eb) => eb.fn.countAll<number>().as('n'));
+    let q = items(ctx.db)
+      .selectFrom('test_item')
+      .select((eb) => eb.fn.countAll<number>().as('n'));
     if (query.name !== undefined) q = q.where('name', '=', query.name);
     const row = await q.executeTakeFirstOrThrow();
     return { count: Number(row.n) };
@@ -90,7 +92,12 @@ describe('VAL-01 / AC-04 strict request validation', () => {
 
   test('AC-04 an extra key such as role is rejected with 400, named, and nothing changes', async () => {
     const before = await count();
-    for (const extra of [{ role: 'system-admin' }, { status: 'approved' }, { operatorName: 'QA 王' }, { approvedBy: 'me' }]) {
+    for (const extra of [
+      { role: 'system-admin' },
+      { status: 'approved' },
+      { operatorName: 'QA 王' },
+      { approvedBy: 'me' },
+    ]) {
       const res = await post('/api/v1/test/items', JSON.stringify({ name: 'x', qty: 1, ...extra }));
       expect(res.statusCode).toBe(400);
       const body = res.json<{ code: string; issues: { path: string }[] }>();
@@ -102,7 +109,13 @@ describe('VAL-01 / AC-04 strict request validation', () => {
 
   test('VAL-09 wrong types are rejected, never coerced (ids and amounts stay as sent)', async () => {
     const before = await count();
-    for (const body of [{ name: 'x', qty: '5' }, { name: 5, qty: 1 }, { name: 'x', qty: 1.5 }, { name: 'x', qty: [1] }, { name: 'x', qty: { $gt: 0 } }]) {
+    for (const body of [
+      { name: 'x', qty: '5' },
+      { name: 5, qty: 1 },
+      { name: 'x', qty: 1.5 },
+      { name: 'x', qty: [1] },
+      { name: 'x', qty: { $gt: 0 } },
+    ]) {
       const res = await post('/api/v1/test/items', JSON.stringify(body));
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
       expect(res.json<{ issues: { path: string; message: string }[] }>().issues[0]?.path).toMatch(/^body\./);
@@ -149,7 +162,11 @@ describe('VAL-01 / AC-04 strict request validation', () => {
   test('VAL-01 a body sent where none is accepted, and a missing body, are 400', async () => {
     const res = await post('/api/v1/setup/token/check', '{}');
     expect(res.statusCode).toBe(400);
-    const empty = await t.app.inject({ method: 'POST', url: '/api/v1/test/items', headers: { 'content-type': 'application/json' } });
+    const empty = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/test/items',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(empty.statusCode).toBe(400);
   });
 
@@ -175,7 +192,11 @@ describe('VAL-01 / AC-04 strict request validation', () => {
   test('malformed JSON is a 400 with no parser internals in the message', async () => {
     const res = await post('/api/v1/test/items', '{"name": "x", qty: 1}');
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ code: 'invalid_json', message: 'The request body is not valid JSON.', requestId: expect.any(String) as string });
+    expect(res.json()).toEqual({
+      code: 'invalid_json',
+      message: 'The request body is not valid JSON.',
+      requestId: expect.any(String) as string,
+    });
   });
 });
 

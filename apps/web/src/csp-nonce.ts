@@ -12,14 +12,16 @@
 export const nonce = document.querySelector<HTMLMetaElement>('meta[property="csp-nonce"]')?.nonce || undefined;
 
 // <style> elements created by any library get the nonce before they are inserted.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- only ever invoked via .call() with the original receiver
 const create = Document.prototype.createElement;
 Document.prototype.createElement = function (this: Document, tagName: string, options?: ElementCreationOptions) {
   const el = create.call(this, tagName, options);
   if (nonce && el instanceof HTMLStyleElement && !el.nonce) el.nonce = nonce;
   return el;
-} as typeof Document.prototype.createElement;
+};
 
 // setAttribute('style', …) is a `style-src-attr` violation; the same text through CSSOM is not.
+// eslint-disable-next-line @typescript-eslint/unbound-method -- only ever invoked via .call() with the original receiver
 const setAttr = Element.prototype.setAttribute;
 Element.prototype.setAttribute = function (this: Element, name: string, value: string) {
   if (name.toLowerCase() === 'style' && (this instanceof HTMLElement || this instanceof SVGElement)) {

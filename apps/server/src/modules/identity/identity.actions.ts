@@ -6,13 +6,17 @@ import * as repo from './identity.repo.js';
 
 const digest = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
 
-const INVALID = 'This setup link is not valid: it was already used, replaced by a newer one, or has expired. Restart the server or run `medledger admin setup-token` for a new one.';
+const INVALID =
+  'This setup link is not valid: it was already used, replaced by a newer one, or has expired. Restart the server or run `medledger admin setup-token` for a new one.';
 
 /**
  * Issues a new one-time setup token for creating the first administrator and revokes any earlier
  * one. Returns the token: it is shown once (printed on the console) and only its digest is stored.
  */
-export async function issueSetupToken(ctx: Pick<Ctx, 'db' | 'now'>, ttlMinutes: number): Promise<{ token: string; expiresAt: string }> {
+export async function issueSetupToken(
+  ctx: Pick<Ctx, 'db' | 'now'>,
+  ttlMinutes: number,
+): Promise<{ token: string; expiresAt: string }> {
   const token = randomToken(32);
   const createdAt = ctx.now.toISOString();
   const expiresAt = new Date(ctx.now.getTime() + ttlMinutes * 60_000).toISOString();

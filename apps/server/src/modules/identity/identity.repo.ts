@@ -15,7 +15,11 @@ export async function revokeOpenSetupTokens(db: Db, at: string): Promise<void> {
     .execute();
 }
 
-export async function findUsableSetupToken(db: Db, tokenHash: string, at: string): Promise<SetupTokenTable | undefined> {
+export async function findUsableSetupToken(
+  db: Db,
+  tokenHash: string,
+  at: string,
+): Promise<SetupTokenTable | undefined> {
   return db
     .selectFrom('setup_token')
     .selectAll()

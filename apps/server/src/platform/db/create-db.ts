@@ -10,7 +10,7 @@ export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'p
 export type DbHandle = {
   db: Kysely<Database>;
   dialect: Dialect;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 };
 
 /**

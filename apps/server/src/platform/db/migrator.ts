@@ -36,7 +36,7 @@ export async function migrateToLatest(
   const { error, results }: MigrationResultSet = await createMigrator(db, migrations).migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`, {
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : 'unknown error'}`, {
       cause: error,
     });
   }

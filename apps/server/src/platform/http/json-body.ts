@@ -15,7 +15,8 @@ export function parseJsonBody(text: string): unknown {
   for (let i = 0; i < text.length; i++) {
     const ch = text.charCodeAt(i);
     if (inString) {
-      if (ch === 0x5c) i++; // backslash: skip the escaped character
+      if (ch === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (ch === 0x22) inString = false;
     } else if (ch === 0x22) {
       inString = true;
@@ -31,7 +32,10 @@ export function parseJsonBody(text: string): unknown {
     return sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (err) {
     if (err instanceof SyntaxError && /forbidden prototype property/i.test(err.message)) {
-      throw new AppError('invalid_json', 'The JSON body contains a forbidden key (__proto__ or constructor.prototype).');
+      throw new AppError(
+        'invalid_json',
+        'The JSON body contains a forbidden key (__proto__ or constructor.prototype).',
+      );
     }
     throw new AppError('invalid_json', 'The request body is not valid JSON.');
   }

@@ -10,7 +10,12 @@ export function createRedirectServer(publicUrl: string): http.Server {
   return http.createServer((req, res) => {
     const url = req.url ?? '/';
     const headers = { 'strict-transport-security': 'max-age=31536000; includeSubDomains', 'cache-control': 'no-store' };
-    if ((req.method === 'GET' || req.method === 'HEAD') && !url.startsWith('/api/') && url.startsWith('/') && !url.startsWith('//')) {
+    if (
+      (req.method === 'GET' || req.method === 'HEAD') &&
+      !url.startsWith('/api/') &&
+      url.startsWith('/') &&
+      !url.startsWith('//')
+    ) {
       res.writeHead(301, { ...headers, location: new URL(url, target).toString() });
       res.end();
       return;

@@ -40,15 +40,31 @@ export type RawRouteDef = {
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 };
 
-// The declaration is checked at run time as well, so the loose type here is only for storage.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRouteDef = JsonRouteDef<any, any, any, any> | RawRouteDef;
+/** A JSON route with its types erased, as stored in the route table and registered. */
+type StoredJsonRoute = Access & {
+  kind?: 'json';
+  method: HttpMethod;
+  url: string;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  response: z.ZodType;
+  status?: number;
+  handler: (ctx: Ctx, input: { params: unknown; query: unknown; body: unknown }) => Promise<unknown>;
+};
+
+export type AnyRouteDef = StoredJsonRoute | RawRouteDef;
 
 /** Declares a JSON route. The types tie the handler's input and output to the zod schemas. */
-export function route<P extends Schema = undefined, Q extends Schema = undefined, B extends Schema = undefined, R extends z.ZodType = z.ZodType>(
-  def: JsonRouteDef<P, Q, B, R>,
-): AnyRouteDef {
-  return def as AnyRouteDef;
+export function route<
+  P extends Schema = undefined,
+  Q extends Schema = undefined,
+  B extends Schema = undefined,
+  R extends z.ZodType = z.ZodType,
+>(def: JsonRouteDef<P, Q, B, R>): AnyRouteDef {
+  // Sound: registerRoutes only calls the handler with values parsed by these same schemas.
+  return def as unknown as StoredJsonRoute;
 }
 
 /** Declares a raw public route (static assets). */
@@ -74,7 +90,12 @@ declare module 'fastify' {
 }
 
 /** Validates the access declaration; throws {@link RouteDeclarationError} with the route named. */
-export function checkDeclaration(def: { method: string; url: string; permission?: unknown; public?: unknown }): RouteAccess {
+export function checkDeclaration(def: {
+  method: string;
+  url: string;
+  permission?: unknown;
+  public?: unknown;
+}): RouteAccess {
   const where = `${def.method} ${def.url}`;
   const hasPermission = def.permission !== undefined && def.permission !== null && def.permission !== '';
   const isPublic = def.public === true;
@@ -121,10 +142,16 @@ function issuesOf(part: string, error: z.ZodError): ValidationIssue[] {
   return out;
 }
 
-function parsePart(part: 'params' | 'query' | 'body', schema: Schema, value: unknown, issues: ValidationIssue[]): unknown {
+function parsePart(
+  part: 'params' | 'query' | 'body',
+  schema: Schema,
+  value: unknown,
+  issues: ValidationIssue[],
+): unknown {
   if (part === 'query' && value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      if (Array.isArray(v)) issues.push({ path: `query.${key}`, message: 'query parameter given more than once; send it once' });
+      if (Array.isArray(v))
+        issues.push({ path: `query.${key}`, message: 'query parameter given more than once; send it once' });
     }
     if (issues.length > 0) return undefined;
   }
@@ -132,7 +159,8 @@ function parsePart(part: 'params' | 'query' | 'body', schema: Schema, value: unk
     if (part === 'body' && value !== undefined && value !== null) {
       issues.push({ path: 'body', message: 'this endpoint takes no request body' });
     } else if (part === 'query' && value !== null && typeof value === 'object') {
-      for (const key of Object.keys(value)) issues.push({ path: `query.${key}`, message: 'unknown query parameter; remove it' });
+      for (const key of Object.keys(value))
+        issues.push({ path: `query.${key}`, message: 'unknown query parameter; remove it' });
     }
     return undefined;
   }
@@ -167,8 +195,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRouteDe
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function jsonHandler(def: JsonRouteDef<any, any, any, any>, deps: RouteDeps) {
+function jsonHandler(def: StoredJsonRoute, deps: RouteDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const issues: ValidationIssue[] = [];
     const params = parsePart('params', def.params, request.params, issues);

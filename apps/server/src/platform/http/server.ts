@@ -105,7 +105,11 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const body: ErrorResponse = { code: 'not_found', message: 'There is nothing at this address.', requestId: request.id };
+    const body: ErrorResponse = {
+      code: 'not_found',
+      message: 'There is nothing at this address.',
+      requestId: request.id,
+    };
     void reply.status(404).send(body);
   });
 
@@ -115,15 +119,35 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
 function checkSameOrigin(request: FastifyRequest, publicOrigin: string): void {
   const site = request.headers['sec-fetch-site'];
   if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-    throw new AppError('cross_origin_rejected', 'Changes can only be made from MedLedger itself (cross-site request refused).');
+    throw new AppError(
+      'cross_origin_rejected',
+      'Changes can only be made from MedLedger itself (cross-site request refused).',
+    );
   }
   const origin = request.headers.origin;
   if (origin === undefined) return;
   const host = request.headers.host;
   if (origin !== publicOrigin && (host === undefined || origin !== `https://${host}`)) {
-    throw new AppError('cross_origin_rejected', 'Changes can only be made from MedLedger itself (cross-origin request refused).');
+    throw new AppError(
+      'cross_origin_rejected',
+      'Changes can only be made from MedLedger itself (cross-origin request refused).',
+    );
   }
 }
+
+const FASTIFY_ERRORS: Readonly<Record<string, Pick<ErrorResponse, 'code' | 'message'>>> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'unsupported_media_type',
+    message: 'Send the request body as application/json.',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
+    code: 'validation_failed',
+    message: 'The Content-Length header does not match the body.',
+  },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload_too_large', message: 'The request body is too large.' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'invalid_json', message: 'The request body is empty; send a JSON document.' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'invalid_json', message: 'The request body is not valid JSON.' },
+};
 
 /** Maps any thrown value to the public error body. Only AppError messages reach the client. */
 export function toErrorResponse(err: unknown, requestId: string): ErrorResponse {
@@ -131,23 +155,17 @@ export function toErrorResponse(err: unknown, requestId: string): ErrorResponse 
     return { code: err.code, message: err.message, requestId, ...(err.issues ? { issues: err.issues } : {}) };
   }
   const fe = err as Partial<FastifyError>;
-  switch (fe.code) {
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return { code: 'unsupported_media_type', message: 'Send the request body as application/json.', requestId };
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { code: 'payload_too_large', message: 'The request body is too large.', requestId };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { code: 'invalid_json', message: 'The request body is not valid JSON.', requestId };
-    default:
-      break;
-  }
+  const known = fe.code === undefined ? undefined : FASTIFY_ERRORS[fe.code];
+  if (known !== undefined) return { ...known, requestId };
   if (typeof fe.statusCode === 'number' && fe.statusCode === 413) {
     return { code: 'payload_too_large', message: 'The request body is too large.', requestId };
   }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
     return { code: 'validation_failed', message: 'The request could not be understood.', requestId };
   }
-  return { code: 'internal', message: 'Something went wrong on the server. Quote the request id when reporting it.', requestId };
+  return {
+    code: 'internal',
+    message: 'Something went wrong on the server. Quote the request id when reporting it.',
+    requestId,
+  };
 }

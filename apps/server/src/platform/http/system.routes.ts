@@ -1,13 +1,13 @@
 import { HealthResponse, SystemInfoResponse } from '@medledger/contract';
 import type { Kysely, Migration } from 'kysely';
 import { sql } from 'kysely';
+import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrator.js';
 import { route, type AnyRouteDef } from './route.js';
 
 /** Health and system information: the routes that belong to the platform itself. */
-/* eslint-disable-next-line @typescript-eslint/no-explicit-any -- migration status is schema-agnostic */
 export function systemRoutes(options: {
-  db: Kysely<any>;
+  db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
   migrations: Readonly<Record<string, Migration>>;
   version: string;

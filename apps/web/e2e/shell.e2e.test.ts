@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
+/**
+ * The real thing: the built `medledger` binary started with no configuration in an empty folder,
+ * and Debian's Chromium talking to it over HTTPS on localhost.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const BIN = path.join(ROOT, 'apps', 'server', 'bin', 'medledger.js');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+let child: ChildProcess;
+let cwd: string;
+let port: number;
+let output = '';
+let browser: Browser;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+beforeAll(async () => {
+  cwd = mkdtempSync(path.join(tmpdir(), 'medledger-e2e-'));
+  port = await freePort();
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MEDLEDGER_')) env[k] = v;
+  env.MEDLEDGER_HTTPS_PORT = String(port);
+  env.MEDLEDGER_LOG_LEVEL = 'warn';
+  child = spawn(process.execPath, [BIN, 'serve'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!/setup#token=/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`medledger serve exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`medledger serve did not come up:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (child && child.exitCode === null) {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  rmSync(cwd, { recursive: true, force: true });
+});
+
+type Watched = { page: Page; violations: () => Promise<string[]>; consoleErrors: string[] };
+
+async function openPage(): Promise<Watched> {
+  // The certificate is the server's own self-signed one; the browser is told to accept it.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await context.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  return {
+    page,
+    consoleErrors,
+    violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
+  };
+}
+
+describe('first start and the web shell in a real browser', () => {
+  test('first start with no configuration creates the data directory, WAL database, TLS material and prints a setup link', () => {
+    const data = path.join(cwd, 'data');
+    expect(existsSync(path.join(data, 'medledger.sqlite'))).toBe(true);
+    expect(existsSync(path.join(data, 'medledger.sqlite-wal'))).toBe(true);
+    expect(statSync(path.join(data, 'tls', 'localhost-key.pem')).mode & 0o077).toBe(0);
+    expect(output).toContain(`https://localhost:${port}`);
+    expect(output).toContain(data);
+    expect(output).toMatch(new RegExp(`https://localhost:${port}/setup#token=[A-Za-z0-9_-]{43}`));
+  });
+
+  test('CFG-02 the login page opens in Chinese, switches to English and remembers it, with the CSP and no violation', async () => {
+    const { page, violations, consoleErrors } = await openPage();
+    const response = await page.goto(`https://localhost:${port}/`);
+    expect(response?.status()).toBe(200);
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+
+    await page.waitForURL('**/login');
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+
+    // Submitting shows the server's answer in the UI (sign-in arrives with the identity module).
+    await page.getByLabel('Login').fill('zhang.wei');
+    await page.getByLabel('Password').fill('correct horse battery staple');
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.getByRole('alert').first().waitFor();
+
+    expect(await violations()).toEqual([]);
+    expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+    const stored = await page.evaluate(() => JSON.stringify({ ...localStorage }));
+    expect(JSON.parse(stored)).toEqual({ 'medledger.lang': 'en' });
+    await page.context().close();
+  });
+
+  test('the setup link printed at start is accepted by the setup page, and the token leaves the address bar', async () => {
+    const link = /https:\/\/localhost:\d+\/setup#token=[A-Za-z0-9_-]{43}/.exec(output)?.[0];
+    expect(link).toBeDefined();
+    const { page, violations } = await openPage();
+    await page.goto(link!);
+    await page.getByText(/设置链接有效|setup link is valid/i).first().waitFor();
+    expect(page.url()).not.toContain('token=');
+    expect(await violations()).toEqual([]);
+    await page.context().close();
+  });
+
+  test('unknown pages show the not-found page; unknown API paths answer JSON 404', async () => {
+    const { page, violations } = await openPage();
+    await page.goto(`https://localhost:${port}/no/such/page`);
+    await page.getByText('404').first().waitFor();
+    const api = await page.request.get(`https://localhost:${port}/api/v1/nothing`);
+    expect(api.status()).toBe(404);
+    expect(((await api.json()) as { code: string }).code).toBe('not_found');
+    expect(await violations()).toEqual([]);
+    await page.context().close();
+  });
+});
