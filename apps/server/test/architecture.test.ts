@@ -65,34 +65,39 @@ export function violation(file: string, specifier: string): string | null {
     return 'migrations may import only kysely and each other (frozen in time)';
   }
   if (file.startsWith('apps/web/')) {
-    if (specifier.startsWith('@medledger/') && specifier !== '@medledger/contract')
+    if (specifier.startsWith('@medledger/') && specifier !== '@medledger/contract') {
       return 'web may import only the contract package';
+    }
     if (target !== null && !target.startsWith('apps/web/')) return 'web may not import files outside apps/web';
     return null;
   }
   if (file.startsWith('apps/server/src/platform/')) {
     if (target?.startsWith('apps/server/src/modules/')) return 'platform never imports modules';
-    if (target !== null && !target.startsWith('apps/server/src/platform/'))
+    if (target !== null && !target.startsWith('apps/server/src/platform/')) {
       return 'platform imports only platform files';
+    }
     return null;
   }
   const own = /^apps\/server\/src\/modules\/([^/]+)\//.exec(file)?.[1];
   if (own !== undefined) {
     if (!(own in LAYERS)) return `module "${own}" is not in the layer table`;
-    if (target === null)
+    if (target === null) {
       return specifier.startsWith('@medledger/') && specifier !== '@medledger/contract'
         ? 'modules import only the contract package'
         : null;
+    }
     if (target.startsWith(`apps/server/src/modules/${own}/`)) return null;
     if (target.startsWith('apps/server/src/platform/')) return null;
     const other = /^apps\/server\/src\/modules\/([^/]+)(\/.*)?$/.exec(target);
     if (other === null) return 'modules import only platform, contract, lower modules and their own files';
     const [, name, rest] = other;
-    if (rest !== '/index.js' && rest !== '/index.ts' && rest !== undefined)
+    if (rest !== '/index.js' && rest !== '/index.ts' && rest !== undefined) {
       return `import module "${name}" through its index.ts`;
+    }
     if (!(name! in LAYERS)) return `module "${name}" is not in the layer table`;
-    if (LAYERS[name!]! >= LAYERS[own]!)
+    if (LAYERS[name!]! >= LAYERS[own]!) {
       return `module "${own}" (layer ${LAYERS[own]}) may not import "${name}" (layer ${LAYERS[name!]})`;
+    }
     return null;
   }
   return null;

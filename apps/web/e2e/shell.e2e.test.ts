@@ -146,7 +146,10 @@ describe('first start and the web shell in a real browser', () => {
     expect(link).toBeDefined();
     const { page, violations } = await openPage();
     await page.goto(link!);
-    await page.getByText(/设置链接有效|setup link is valid/i).first().waitFor();
+    await page
+      .getByText(/设置链接有效|setup link is valid/i)
+      .first()
+      .waitFor();
     expect(page.url()).not.toContain('token=');
     expect(await violations()).toEqual([]);
     await page.context().close();

@@ -1,5 +1,6 @@
 // Must stay the first import: it patches the DOM before antd can create a <style> element.
 import { nonce } from './csp-nonce';
+import './zod-config';
 import 'antd/dist/reset.css';
 import './app/styles.css';
 import { StrictMode } from 'react';
@@ -15,6 +16,11 @@ if (!container) throw new Error('index.html has no #root element');
 
 createRoot(container).render(
   <StrictMode>
-    <AppRoot nonce={nonce} i18n={createAppI18n()} queryClient={createQueryClient()} router={createBrowserRouter(routes)} />
+    <AppRoot
+      nonce={nonce}
+      i18n={createAppI18n()}
+      queryClient={createQueryClient()}
+      router={createBrowserRouter(routes)}
+    />
   </StrictMode>,
 );

@@ -25,11 +25,12 @@ export interface MockResponse {
  * Replaces `fetch` with a table of `METHOD /path` → response. Unlisted requests get the 404 the
  * server gives for unknown API routes.
  */
-export function mockApi(routesTable: Record<string, MockResponse>) {
+export function mockApi(routesTable: Record<string, MockResponse | ((init: RequestInit | undefined) => MockResponse)>) {
   const fetchMock = vi.fn<typeof fetch>((input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.pathname : input.url;
     const key = `${init?.method ?? 'GET'} ${url}`;
-    const answer = routesTable[key] ?? {
+    const route = routesTable[key];
+    const answer = (typeof route === 'function' ? route(init) : route) ?? {
       status: 404,
       body: { code: 'not_found', message: 'Route not found', requestId: 'req-test-404' },
     };

@@ -9,7 +9,12 @@ const signedIn = {
   },
   'GET /api/v1/system/info': {
     status: 200,
-    body: { version: '0.1.0', database: 'sqlite', migrations: { applied: 3, pending: 0 }, startedAt: '2026-11-29T10:00:00Z' },
+    body: {
+      version: '0.1.0',
+      database: 'sqlite',
+      migrations: { applied: 3, pending: 0 },
+      startedAt: '2026-11-29T10:00:00Z',
+    },
   },
 };
 
@@ -18,7 +23,8 @@ describe('routing', () => {
     mockApi({});
     renderApp('/no/such/page');
 
-    expect(await screen.findByText('页面不存在')).toBeTruthy();
+    expect(await screen.findByRole('heading', { name: '页面不存在' })).toBeTruthy();
+    expect(screen.getByText('404')).toBeTruthy();
     expect(screen.getByRole('button', { name: '返回首页' })).toBeTruthy();
   });
 
@@ -75,5 +81,29 @@ describe('routing', () => {
 
     expect(await screen.findByText('欢迎，张三')).toBeTruthy();
     expect(window.location.pathname).toBe('/');
+  });
+
+  it('returns to the intended page once signing in succeeds', async () => {
+    let loggedIn = false;
+    const fetchMock = mockApi({
+      'GET /api/v1/session': () =>
+        loggedIn
+          ? signedIn['GET /api/v1/session']
+          : { status: 401, body: { code: 'unauthenticated', message: 'x', requestId: 'r3' } },
+      'POST /api/v1/auth/login': () => {
+        loggedIn = true;
+        return { status: 204 };
+      },
+      'GET /api/v1/system/info': signedIn['GET /api/v1/system/info'],
+    });
+    renderApp('/');
+
+    fireEvent.change(await screen.findByLabelText('账号'), { target: { value: 'zhang.san' } });
+    fireEvent.change(screen.getByLabelText('密码'), { target: { value: 'correct horse battery staple' } });
+    fireEvent.click(screen.getByRole('button', { name: '登录' }));
+
+    expect(await screen.findByText('欢迎，张三')).toBeTruthy();
+    expect(window.location.pathname).toBe('/');
+    expect(fetchMock.mock.calls.map(([url]) => url)).toContain('/api/v1/auth/login');
   });
 });

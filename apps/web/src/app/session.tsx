@@ -19,9 +19,7 @@ export interface LoginRedirectState {
 }
 
 export function isLoginRedirectState(value: unknown): value is LoginRedirectState {
-  return (
-    typeof value === 'object' && value !== null && typeof (value as Partial<LoginRedirectState>).from === 'string'
-  );
+  return typeof value === 'object' && value !== null && typeof (value as Partial<LoginRedirectState>).from === 'string';
 }
 
 /** Route guard: renders its child routes with a session, otherwise redirects to /login. */

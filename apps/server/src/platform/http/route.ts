@@ -150,8 +150,9 @@ function parsePart(
 ): unknown {
   if (part === 'query' && value !== null && typeof value === 'object') {
     for (const [key, v] of Object.entries(value)) {
-      if (Array.isArray(v))
+      if (Array.isArray(v)) {
         issues.push({ path: `query.${key}`, message: 'query parameter given more than once; send it once' });
+      }
     }
     if (issues.length > 0) return undefined;
   }
@@ -159,8 +160,9 @@ function parsePart(
     if (part === 'body' && value !== undefined && value !== null) {
       issues.push({ path: 'body', message: 'this endpoint takes no request body' });
     } else if (part === 'query' && value !== null && typeof value === 'object') {
-      for (const key of Object.keys(value))
+      for (const key of Object.keys(value)) {
         issues.push({ path: `query.${key}`, message: 'unknown query parameter; remove it' });
+      }
     }
     return undefined;
   }

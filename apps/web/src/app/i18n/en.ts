@@ -11,14 +11,14 @@ export const en: Resources = {
   },
   login: {
     title: 'Sign in',
-    login: 'Account',
-    loginRequired: 'Enter your account',
+    login: 'Login',
+    loginRequired: 'Enter your login',
     password: 'Password',
     passwordRequired: 'Enter your password',
     submit: 'Sign in',
     notAvailable:
       'Sign-in is not available on this server yet: accounts and sign-in come with the identity module in a later version.',
-    invalidCredentials: 'The account or password is incorrect.',
+    invalidCredentials: 'The login or password is incorrect.',
   },
   setup: {
     title: 'Initial setup',
@@ -56,7 +56,7 @@ export const en: Resources = {
   },
   notFound: {
     title: 'Page not found',
-    description: 'The page you asked for does not exist or has moved.',
+    description: 'Nothing lives at this address; it may have been moved or removed.',
     backHome: 'Back to home',
   },
   routeError: {

@@ -51,7 +51,7 @@ export const zhCN = {
   },
   notFound: {
     title: '页面不存在',
-    description: '您访问的页面不存在或已被移动。',
+    description: '找不到您要访问的地址，它可能已被移动或删除。',
     backHome: '返回首页',
   },
   routeError: {

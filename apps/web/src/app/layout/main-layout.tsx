@@ -32,10 +32,7 @@ function UserMenu() {
   ];
 
   return (
-    <Dropdown
-      trigger={['click']}
-      menu={{ items, onClick: ({ key }) => key === 'sign-out' && signOut.mutate() }}
-    >
+    <Dropdown trigger={['click']} menu={{ items, onClick: ({ key }) => key === 'sign-out' && signOut.mutate() }}>
       <Button type="text" icon={<UserOutlined aria-hidden />} aria-haspopup="menu" title={t('layout.userMenu')}>
         {session.user.name}
       </Button>

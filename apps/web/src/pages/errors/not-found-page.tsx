@@ -8,7 +8,14 @@ export function NotFoundPage() {
   return (
     <Result
       status="404"
-      title={t('notFound.title')}
+      title={
+        <>
+          <div className="ml-status-code">404</div>
+          <span role="heading" aria-level={1}>
+            {t('notFound.title')}
+          </span>
+        </>
+      }
       subTitle={t('notFound.description')}
       extra={
         <Button type="primary" onClick={() => void navigate('/')}>

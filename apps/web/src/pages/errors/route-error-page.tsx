@@ -11,7 +11,11 @@ export function RouteErrorPage() {
   return (
     <Result
       status="error"
-      title={t('routeError.title')}
+      title={
+        <span role="heading" aria-level={1}>
+          {t('routeError.title')}
+        </span>
+      }
       subTitle={t('routeError.description')}
       extra={
         // A full page load: whatever state broke this page is discarded.

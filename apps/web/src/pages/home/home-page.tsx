@@ -15,7 +15,11 @@ function SystemInfo({ info }: { info: SystemInfoResponse }) {
       size="small"
       items={[
         { key: 'version', label: t('home.version'), children: info.version },
-        { key: 'database', label: t('home.database'), children: info.database === 'postgres' ? 'PostgreSQL' : 'SQLite' },
+        {
+          key: 'database',
+          label: t('home.database'),
+          children: info.database === 'postgres' ? 'PostgreSQL' : 'SQLite',
+        },
         { key: 'migrations', label: t('home.migrations'), children: t('home.migrationsValue', info.migrations) },
         {
           key: 'startedAt',

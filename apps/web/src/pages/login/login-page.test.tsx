@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { mockApi, renderApp } from '../../../test/render-app';
 import { LANGUAGE_STORAGE_KEY } from '../../app/i18n';
 
-const notSignedIn = { 'GET /api/v1/session': { status: 401, body: { code: 'unauthenticated', message: 'x', requestId: 'r0' } } };
+const notSignedIn = {
+  'GET /api/v1/session': { status: 401, body: { code: 'unauthenticated', message: 'x', requestId: 'r0' } },
+};
 
 describe('login page', () => {
   it('renders in Chinese by default', async () => {
@@ -28,7 +30,7 @@ describe('login page', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'English' }));
 
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy();
-    expect(screen.getByLabelText('Account')).toBeTruthy();
+    expect(screen.getByLabelText('Login')).toBeTruthy();
     expect(screen.getByLabelText('Password')).toBeTruthy();
     expect(screen.getByRole('button', { name: '中文' })).toBeTruthy();
     expect(window.localStorage.getItem(LANGUAGE_STORAGE_KEY)).toBe('en');
@@ -94,11 +96,11 @@ describe('login page', () => {
     window.localStorage.setItem(LANGUAGE_STORAGE_KEY, 'en');
     renderApp('/login');
 
-    fireEvent.change(await screen.findByLabelText('Account'), { target: { value: 'li.si' } });
+    fireEvent.change(await screen.findByLabelText('Login'), { target: { value: 'li.si' } });
     fireEvent.change(screen.getByLabelText('Password'), { target: { value: 'wrong' } });
     fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
 
-    expect(await screen.findByText('The account or password is incorrect.')).toBeTruthy();
+    expect(await screen.findByText('The login or password is incorrect.')).toBeTruthy();
   });
 
   it('does not submit an empty form', async () => {

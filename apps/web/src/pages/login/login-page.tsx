@@ -12,7 +12,8 @@ import { PublicLayout } from '../../components/public-layout';
 /** Only a path inside this app is a valid place to return to after signing in. */
 function returnPath(state: unknown): string {
   if (!isLoginRedirectState(state)) return '/';
-  return state.from.startsWith('/') && !state.from.startsWith('//') ? state.from : '/';
+  // "//host" and "/\host" would leave the origin.
+  return /^\/(?![/\\])/.test(state.from) ? state.from : '/';
 }
 
 export function LoginPage() {

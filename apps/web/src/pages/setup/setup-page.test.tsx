@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { act, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import { mockApi, renderApp } from '../../../test/render-app';
 import { LANGUAGE_STORAGE_KEY } from '../../app/i18n';
@@ -70,5 +70,25 @@ describe('setup page', () => {
     expect(await screen.findByText('设置链接无效')).toBeTruthy();
     await waitFor(() => expect(window.location.hash).toBe(''));
     expect(fetchMock.mock.calls.map(([url]) => url)).not.toContain('/api/v1/setup/token/check');
+  });
+
+  it('checks a new link pasted while the page is open (same-document navigation)', async () => {
+    const other = TOKEN.replace('AbCd', 'ZyXw');
+    mockApi({
+      'POST /api/v1/setup/token/check': (init) =>
+        init?.body === JSON.stringify({ token: other })
+          ? { status: 200, body: { valid: true, expiresAt: '2026-11-29T12:00:00.000Z' } }
+          : { status: 410, body: { code: 'setup_token_invalid', message: 'expired', requestId: 'req-8' } },
+    });
+    renderApp(`/setup#token=${TOKEN}`);
+    expect(await screen.findByText('设置链接无效')).toBeTruthy();
+
+    act(() => {
+      window.history.pushState(null, '', `/setup#token=${other}`);
+      window.dispatchEvent(new PopStateEvent('popstate'));
+    });
+
+    expect(await screen.findByText('设置链接有效')).toBeTruthy();
+    await waitFor(() => expect(window.location.hash).toBe(''));
   });
 });

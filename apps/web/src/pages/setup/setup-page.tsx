@@ -1,12 +1,12 @@
 import { Alert, Card, Result, Spin, Typography } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
+import { Link, useLocation, useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useSetupTokenCheck } from '../../api/setup';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { PublicLayout } from '../../components/public-layout';
-import { clearLocationHash, readSetupToken } from './setup-token';
+import { readSetupToken } from './setup-token';
 
 function formatTime(iso: string, locale: string): string {
   const date = new Date(iso);
@@ -37,24 +37,34 @@ function ValidToken({ expiresAt }: { expiresAt: string }) {
 function InvalidToken({ message }: { message: string }) {
   const { t } = useTranslation();
   return (
-    <Result
-      status="error"
-      title={t('setup.invalidTitle')}
-      extra={<Alert type="error" showIcon title={message} />}
-    />
+    <Result status="error" title={t('setup.invalidTitle')} extra={<Alert type="error" showIcon title={message} />} />
   );
 }
 
 /** `/setup#token=…`: checks the one-time setup link the server printed at start-up. */
 export function SetupPage() {
   const { t } = useTranslation();
-  // Read once, before the effect below removes the token from the address bar.
-  const [hashToken] = useState(() => readSetupToken(window.location.hash));
+  const location = useLocation();
+  const navigate = useNavigate();
+  // The token is kept in state because the effect below removes it from the address bar at once.
+  const [hashToken, setHashToken] = useState(() => readSetupToken(location.hash));
+  const [lastHash, setLastHash] = useState(location.hash);
+  if (location.hash !== lastHash) {
+    // A new link pasted while this page is open is a same-document navigation, not a reload.
+    setLastHash(location.hash);
+    if (location.hash !== '') setHashToken(readSetupToken(location.hash));
+  }
   const check = useSetupTokenCheck(hashToken.kind === 'token' ? hashToken.token : undefined);
 
   useEffect(() => {
-    clearLocationHash();
-  }, []);
+    if (location.hash === '') return;
+    // A replace navigation (history.replaceState) drops the token from the address bar and from
+    // this history entry, and keeps the router's idea of the location in step.
+    void navigate(
+      { pathname: location.pathname, search: location.search },
+      { replace: true, state: location.state as unknown },
+    );
+  }, [location, navigate]);
 
   let body;
   if (hashToken.kind === 'missing') {

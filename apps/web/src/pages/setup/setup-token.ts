@@ -11,10 +11,3 @@ export function readSetupToken(hash: string): HashToken {
   if (token === null || token === '') return { kind: 'missing' };
   return CheckSetupTokenInput.safeParse({ token }).success ? { kind: 'token', token } : { kind: 'malformed' };
 }
-
-/** Removes the fragment from the address bar and from this history entry. */
-export function clearLocationHash(): void {
-  if (window.location.hash === '') return;
-  const { pathname, search } = window.location;
-  window.history.replaceState(window.history.state, '', pathname + search);
-}
