@@ -153,6 +153,13 @@ describe('AC-01 permission check before the handler runs', () => {
     await sql`select 1`.execute(t.db);
   });
 
+  test('AC-01 HEAD requests follow the same access rules as GET', async () => {
+    t = await buildTestApp({ authenticate: headerAuthenticator });
+    expect((await t.app.inject({ method: 'HEAD', url: '/api/v1/system/info' })).statusCode).toBe(401);
+    expect((await t.app.inject({ method: 'HEAD', url: '/healthz' })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'HEAD', url: '/login' })).statusCode).toBe(200);
+  });
+
   test('unknown API paths answer 404 JSON, TRACE and OPTIONS are not served', async () => {
     t = await buildTestApp();
     const res = await t.app.inject({ method: 'GET', url: '/api/v1/nothing-here' });

@@ -38,7 +38,6 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
-    exposeHeadRoutes: false,
     ...(options.tls ? { https: options.tls, http2: false } : {}),
   }) as unknown as FastifyInstance;
 
