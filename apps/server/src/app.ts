@@ -1,20 +1,68 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { migrations } from '../migrations/index.js';
+import { auditRoutes, recordDetached, type AuditInput } from './modules/audit/index.js';
+import { identityRoutes } from './modules/identity/index.js';
+import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
-import { noAuthenticator, type Authenticator } from './platform/http/ctx.js';
-import { registerRoutes, type AnyRouteDef } from './platform/http/route.js';
-import { createHttpApp, type HttpOptions } from './platform/http/server.js';
+import { noAuthenticator, systemCtx, type Authenticator } from './platform/http/ctx.js';
+import { getActor, registerRoutes, type AnyRouteDef } from './platform/http/route.js';
+import { createHttpApp, type HttpOptions, type RefusedRequest } from './platform/http/server.js';
 import { systemRoutes } from './platform/http/system.routes.js';
 import { webRoutes } from './platform/http/web-assets.js';
-import { identityRoutes } from './modules/identity/index.js';
+import type { Runtime } from './platform/runtime.js';
 import { serverVersion } from './paths.js';
 
-export type AppOptions = {
+export type RuntimeOptions = {
   database: DbHandle;
   clock: Clock;
   logger: Logger;
+  keys: { masterKey?: string | undefined; masterKeyFile: string };
+  audit: { witnessDir: string; checkpointEvents: number; checkpointSeconds: number };
+  /** Columns sealed by `keys`, collected from the modules (the rewrap job walks them). */
+  sealedColumns?: SealedColumn[];
+};
+
+/**
+ * Assembles the long-lived services: runs the cryptographic self-tests (refusing to start on a
+ * failure), loads the master key and the key ring, and wires the audit trail to its MAC and
+ * checkpoint signer. Keys created on this start are audited once the trail can record them.
+ */
+export async function createRuntime(options: RuntimeOptions): Promise<{ runtime: Runtime; master: MasterKey }> {
+  runSelfTests();
+  const master = loadMasterKey(options.keys);
+  const { db, dialect } = options.database;
+  const { ring, created } = await openKeyRing(db, master.key, options.clock.now(), options.sealedColumns ?? []);
+  const fingerprint = createHash('sha256').update(ring.auditSigner.publicKey).digest('hex').slice(0, 16);
+  const origin = `medledger/audit/${fingerprint}`;
+  const runtime: Runtime = {
+    db,
+    dialect,
+    clock: options.clock,
+    log: options.logger,
+    keys: ring,
+    audit: {
+      mac: ring.auditMac,
+      signer: { keyName: origin, ...ring.auditSigner },
+      origin,
+      witnessDir: options.audit.witnessDir,
+      checkpointEvery: { events: options.audit.checkpointEvents, seconds: options.audit.checkpointSeconds },
+    },
+  };
+  const ctx = systemCtx(runtime, 'startup');
+  if (master.generated && master.file !== null) {
+    await recordDetached(ctx, { action: 'keys.master.generated', outcome: 'success', data: { file: master.file } });
+  }
+  for (const k of created) {
+    await recordDetached(ctx, { action: 'keys.key.created', outcome: 'success', data: k });
+  }
+  return { runtime, master };
+}
+
+export type AppOptions = {
+  runtime: Runtime;
   settings: { bodyLimitBytes: number; trustedProxies: readonly string[]; publicUrl: string; webDir: string };
   authenticate?: Authenticator;
   tls?: HttpOptions['tls'];
@@ -25,18 +73,61 @@ export type AppOptions = {
 
 /** Every route of the application, in registration order: API first, the web UI last. */
 export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
+  const { runtime } = options;
   return [
     ...systemRoutes({
-      db: options.database.db,
-      dialect: options.database.dialect,
+      db: runtime.db,
+      dialect: runtime.dialect,
       migrations,
       version: serverVersion(),
-      startedAt: options.startedAt ?? options.clock.now(),
+      startedAt: options.startedAt ?? runtime.clock.now(),
     }),
     ...identityRoutes,
+    ...auditRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];
+}
+
+/** LOG-01: refused and failed requests are audited in their own transaction. 404s are not. */
+function auditRefusal(runtime: Runtime): (refused: RefusedRequest) => Promise<void> {
+  return async ({ request, status, body }) => {
+    const route = request.routeOptions.url ?? 'unknown';
+    const base = { method: request.method, route, status };
+    let input: AuditInput;
+    if (status === 401 || status === 403) {
+      input = {
+        action: 'http.request.denied',
+        outcome: 'denied',
+        reason: body.code,
+        data: { ...base, code: body.code },
+      };
+    } else if (status >= 500) {
+      input = { action: 'http.request.failed', outcome: 'failure', reason: body.code, data: base };
+    } else if (status === 404) {
+      return;
+    } else {
+      const fields = (body.issues ?? []).map((i) => i.path).slice(0, 50);
+      input = {
+        action: 'http.request.rejected',
+        outcome: 'failure',
+        reason: body.code,
+        data: { ...base, code: body.code, fields },
+      };
+    }
+    await recordDetached(
+      {
+        actor: getActor(request),
+        now: runtime.clock.now(),
+        requestId: request.id,
+        ip: request.ip,
+        userAgent: String(request.headers['user-agent'] ?? '').slice(0, 512),
+        log: request.log,
+        runtime,
+      },
+      input,
+    );
+  };
 }
 
 /**
@@ -44,16 +135,18 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
  * routes. Throws (and the server does not start) if any route lacks an access declaration.
  */
 export async function buildApp(options: AppOptions): Promise<{ app: FastifyInstance; routes: AnyRouteDef[] }> {
+  const { runtime } = options;
   const app = createHttpApp({
-    logger: options.logger,
+    logger: runtime.log,
     authenticate: options.authenticate ?? noAuthenticator,
     bodyLimitBytes: options.settings.bodyLimitBytes,
     trustedProxies: options.settings.trustedProxies,
     publicOrigin: new URL(options.settings.publicUrl).origin,
+    onRefused: auditRefusal(runtime),
     ...(options.tls ? { tls: options.tls } : {}),
   });
   const routes = applicationRoutes(options);
-  registerRoutes(app, routes, { db: options.database.db, clock: options.clock });
+  registerRoutes(app, routes, { runtime });
   await app.ready();
   return { app, routes };
 }

@@ -66,6 +66,18 @@ export const ConfigSchema = z.strictObject({
   bodyLimitBytes: wholeNumber(1024, 20 * 1024 * 1024, ' bytes').default(1024 * 1024),
   webDir: z.string().min(1).optional(),
   setupTokenTtlMinutes: wholeNumber(5, 7 * 24 * 60, ' minutes').default(24 * 60),
+  /** The master key (KEK) itself, base64 of 32 bytes. Prefer a key file or a secret manager. */
+  masterKey: z
+    .string()
+    .refine((v) => /^[A-Za-z0-9+/]{43}=$/.test(v) && Buffer.from(v, 'base64').length === 32, {
+      message: 'must be 32 bytes in base64 (44 characters); generate one with `openssl rand -base64 32`',
+    })
+    .optional(),
+  masterKeyFile: z.string().min(1).optional(),
+  auditWitnessDir: z.string().min(1).optional(),
+  auditCheckpointEvents: wholeNumber(1, 1_000_000).default(1000),
+  auditCheckpointSeconds: wholeNumber(1, 86_400, ' seconds').default(300),
+  auditVerifyHours: wholeNumber(1, 168, ' hours').default(24),
 });
 
 /** Checks across settings, run on the raw values so they are reported together with field errors. */
@@ -90,6 +102,9 @@ function crossChecks(raw: Record<string, unknown>, cwd: string): { key: string; 
   }
   const scalar = (v: unknown): string | undefined =>
     typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
+  if (raw.masterKey !== undefined && raw.masterKeyFile !== undefined) {
+    problems.push({ key: 'masterKeyFile', message: 'set the master key or a master key file, not both' });
+  }
   if (scalar(raw.httpPort) !== undefined && scalar(raw.httpPort) === (scalar(raw.httpsPort) ?? '8443')) {
     problems.push({ key: 'httpPort', message: 'must differ from the HTTPS port' });
   }
@@ -100,8 +115,11 @@ type ParsedConfig = z.infer<typeof ConfigSchema>;
 
 /** The validated, resolved and frozen configuration. */
 export type Config = Readonly<
-  Omit<ParsedConfig, 'databaseUrl' | 'publicUrl'> & {
+  Omit<ParsedConfig, 'databaseUrl' | 'publicUrl' | 'masterKeyFile' | 'auditWitnessDir'> & {
     dataDir: string;
+    /** Used only when `masterKey` is not set; generated on first start. */
+    masterKeyFile: string;
+    auditWitnessDir: string;
     publicUrl: string;
     database: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
   }
@@ -122,6 +140,12 @@ export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
   bodyLimitBytes: 'MEDLEDGER_BODY_LIMIT_BYTES',
   webDir: 'MEDLEDGER_WEB_DIR',
   setupTokenTtlMinutes: 'MEDLEDGER_SETUP_TOKEN_TTL_MINUTES',
+  masterKey: 'MEDLEDGER_MASTER_KEY',
+  masterKeyFile: 'MEDLEDGER_MASTER_KEY_FILE',
+  auditWitnessDir: 'MEDLEDGER_AUDIT_WITNESS_DIR',
+  auditCheckpointEvents: 'MEDLEDGER_AUDIT_CHECKPOINT_EVENTS',
+  auditCheckpointSeconds: 'MEDLEDGER_AUDIT_CHECKPOINT_SECONDS',
+  auditVerifyHours: 'MEDLEDGER_AUDIT_VERIFY_HOURS',
 };
 
 /** Variables read by other parts (the config file path) or by the test tooling, not settings. */
@@ -195,6 +219,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; configFile?: stri
     publicUrl: (c.publicUrl ?? `https://localhost:${c.httpsPort}`).replace(/\/$/, ''),
     tlsCertFile: c.tlsCertFile === undefined ? undefined : path.resolve(cwd, c.tlsCertFile),
     tlsKeyFile: c.tlsKeyFile === undefined ? undefined : path.resolve(cwd, c.tlsKeyFile),
+    masterKeyFile: path.resolve(dataDir, c.masterKeyFile ?? path.join('keys', 'master.key')),
+    auditWitnessDir: path.resolve(dataDir, c.auditWitnessDir ?? 'witness'),
     database,
   });
   return { ok: true, config };

@@ -2,7 +2,18 @@ import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { Command, CommanderError } from 'commander';
 import { migrations } from '../migrations/index.js';
-import { buildApp } from './app.js';
+import { buildApp, createRuntime } from './app.js';
+import {
+  exportBundle,
+  recordDetached,
+  sealOnce,
+  startSealer,
+  verifyAndRecord,
+  type VerifyReport,
+} from './modules/audit/index.js';
+import { verifyBundle } from './modules/audit/bundle-verifier.js';
+import { systemCtx } from './platform/http/ctx.js';
+import type { Runtime } from './platform/runtime.js';
 import { describeDatabase, loadConfig, type Config } from './config.js';
 import { issueSetupToken, isSetupComplete } from './modules/identity/index.js';
 import { systemClock } from './platform/clock.js';
@@ -44,10 +55,56 @@ async function openAndMigrate(config: Config, io: Out): Promise<DbHandle> {
   return handle;
 }
 
-async function printSetupLink(config: Config, handle: DbHandle, io: Out): Promise<void> {
-  const ctx = { db: handle.db, now: systemClock.now() };
+async function openRuntime(
+  config: Config,
+  handle: DbHandle,
+  level = 'warn',
+): Promise<{ runtime: Runtime; masterNote: string }> {
+  const { runtime, master } = await createRuntime({
+    database: handle,
+    clock: systemClock,
+    logger: createLogger({ level: level === 'warn' ? config.logLevel : level }),
+    keys: { masterKey: config.masterKey, masterKeyFile: config.masterKeyFile },
+    audit: {
+      witnessDir: config.auditWitnessDir,
+      checkpointEvents: config.auditCheckpointEvents,
+      checkpointSeconds: config.auditCheckpointSeconds,
+    },
+  });
+  const masterNote =
+    master.source === 'setting'
+      ? 'from MEDLEDGER_MASTER_KEY'
+      : `${master.file}${master.generated ? ' (just generated: back it up and move it off this disk, see README)' : ''}`;
+  return { runtime, masterNote };
+}
+
+/** A text progress bar on a terminal (stderr), silent otherwise. */
+function progressBar(io: Out, label: string): (done: number, total: number) => void {
+  if (!process.stderr.isTTY) return () => undefined;
+  return (done, total) => {
+    const pct = total === 0 ? 100 : Math.floor((done / total) * 100);
+    const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
+    io.err(`\r${label} [${bar}] ${pct}% ${done}/${total}${done >= total ? '\n' : ''}`);
+  };
+}
+
+function printReport(io: Out, report: VerifyReport): void {
+  if (report.ok) {
+    io.out(
+      `Audit trail intact: ${report.treeSize} sealed events, ${report.checkpoints} signed checkpoints, ${report.witnessCheckpoints} witness copies, ${report.unsealed} not yet sealed.\n`,
+    );
+    return;
+  }
+  io.err(`AUDIT TRAIL VERIFICATION FAILED (${report.problems.length} problem(s)):\n`);
+  if (report.firstBadIndex !== null) io.err(`  first bad index: ${report.firstBadIndex}\n`);
+  for (const p of report.problems) io.err(`  - ${p}\n`);
+}
+
+async function printSetupLink(config: Config, runtime: Runtime, io: Out, via: string): Promise<void> {
+  const ctx = systemCtx(runtime, via);
   if (await isSetupComplete(ctx)) return;
   const { token, expiresAt } = await issueSetupToken(ctx, config.setupTokenTtlMinutes);
+  await recordDetached(ctx, { action: 'identity.setupToken.issued', outcome: 'success', data: { expiresAt } });
   io.out(
     [
       '',
@@ -68,15 +125,16 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
     keyFile: config.tlsKeyFile,
     now: systemClock.now(),
   });
-  const logger = createLogger({ level: config.logLevel });
+  const { runtime, masterNote } = await openRuntime(config, handle);
   const webDir = config.webDir ?? defaultWebDir();
-  const { app } = await buildApp({
-    database: handle,
-    clock: systemClock,
-    logger,
-    settings: { ...config, webDir },
-    tls: tlsServerOptions(tls),
-  });
+  const { app } = await buildApp({ runtime, settings: { ...config, webDir }, tls: tlsServerOptions(tls) });
+  const sealer = startSealer(runtime);
+  const verifyTimer = setInterval(() => {
+    void verifyAndRecord(runtime, 'schedule').catch((err: unknown) =>
+      runtime.log.error({ err }, 'scheduled audit verification failed'),
+    );
+  }, config.auditVerifyHours * 3_600_000);
+  verifyTimer.unref();
   await app.listen({ host: config.host, port: config.httpsPort });
   let redirect: Server | undefined;
   if (config.httpPort !== undefined) {
@@ -95,11 +153,13 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       `  Database:        ${describeDatabase(config.database)}`,
       `  TLS certificate: ${tls.certFile}${tls.generated ? ' (self-signed, just generated)' : ''}`,
       `  TLS key:         ${tls.keyFile}`,
+      `  Master key:      ${masterNote}`,
+      `  Audit witness:   ${config.auditWitnessDir}  (signed checkpoints; keep on other media)`,
       `  Web files:       ${webDir}`,
       '',
     ].join('\n'),
   );
-  await printSetupLink(config, handle, io);
+  await printSetupLink(config, runtime, io, 'serve');
 
   await new Promise<void>((resolve) => {
     const stop = (): void => {
@@ -107,8 +167,10 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       process.off('SIGTERM', stop);
       io.out('Stopping MedLedger…\n');
       redirect?.close();
+      clearInterval(verifyTimer);
       void app
         .close()
+        .then(() => sealer.stop())
         .then(() => handle.close())
         .then(resolve);
     };
@@ -187,10 +249,99 @@ function buildProgram(io: Out, result: { code: number }): Command {
           result.code = 1;
           return;
         }
-        await printSetupLink(config, handle, io);
+        const { runtime } = await openRuntime(config, handle);
+        await printSetupLink(config, runtime, io, 'cli:admin setup-token');
+        await sealOnce(runtime);
       } finally {
         await handle.close();
       }
+    });
+
+  const audit = program.command('audit').description('the tamper-evident audit trail');
+  audit
+    .command('verify')
+    .description(
+      'recompute the Merkle tree, check every signed checkpoint and the witness copies; exit 1 on any problem',
+    )
+    .option(...configOption)
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { config?: string; json?: boolean }) => {
+      const config = requireConfig(io, opts.config);
+      const handle = await openAndMigrate(config, io);
+      try {
+        const { runtime } = await openRuntime(config, handle);
+        await sealOnce(runtime);
+        const report = await verifyAndRecord(runtime, 'cli', { onProgress: progressBar(io, 'Verifying') });
+        if (opts.json === true) io.out(`${JSON.stringify(report, null, 2)}\n`);
+        else printReport(io, report);
+        if (!report.ok) result.code = 1;
+      } finally {
+        await handle.close();
+      }
+    });
+  audit
+    .command('export')
+    .description(
+      'write an evidence bundle (events in a range, checkpoints, proofs, public key) for offline verification',
+    )
+    .requiredOption('--out <file>', 'bundle file to write')
+    .option('--from <index>', 'first event index (default 0)', '0')
+    .option('--to <index>', 'one past the last event index (default: the whole signed tree)')
+    .option(...configOption)
+    .action(async (opts: { out: string; from: string; to?: string; config?: string }) => {
+      const config = requireConfig(io, opts.config);
+      const handle = await openAndMigrate(config, io);
+      try {
+        const { runtime } = await openRuntime(config, handle);
+        const sealed = await sealOnce(runtime, { forceCheckpoint: true });
+        const from = Number(opts.from);
+        const to = opts.to === undefined ? sealed.treeSize : Number(opts.to);
+        if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) {
+          throw new Error('--from and --to must be whole numbers');
+        }
+        const bundle = await exportBundle(runtime, { from, to });
+        const { writeFileSync } = await import('node:fs');
+        writeFileSync(opts.out, bundle.text, { mode: 0o600, flag: 'wx' });
+        await recordDetached(systemCtx(runtime, 'cli:audit export'), {
+          action: 'audit.bundle.exported',
+          outcome: 'success',
+          data: { from, to, treeSize: bundle.treeSize, sha256: bundle.sha256 },
+        });
+        io.out(`Wrote ${opts.out}: events ${from}…${to - 1} of ${bundle.treeSize}, SHA-256 ${bundle.sha256}\n`);
+        io.out(
+          `Checkpoint signing key: ${runtime.audit.origin} ${runtime.audit.signer.publicKey.toString('base64')}\n`,
+        );
+      } finally {
+        await handle.close();
+      }
+    });
+  audit
+    .command('verify-bundle <file>')
+    .description('verify an evidence bundle offline: no database, no MedLedger keys needed')
+    .option('--key <base64>', 'the Ed25519 public key you expect the checkpoints to be signed with')
+    .action(async (file: string, opts: { key?: string }) => {
+      const { readFileSync } = await import('node:fs');
+      const text = readFileSync(file, 'utf8');
+      const report = verifyBundle(text);
+      const problems = [...report.problems];
+      if (opts.key !== undefined) {
+        const declared = (JSON.parse(text) as { publicKey?: { ed25519?: string } }).publicKey?.ed25519;
+        if (declared !== opts.key) {
+          problems.push('the bundle is signed with a different key than the one given with --key');
+        }
+      }
+      if (report.ok && problems.length === 0) {
+        io.out(
+          `Bundle verified: ${report.eventsVerified} events proven against ${report.checkpointsVerified} signed checkpoint(s) of ${report.origin ?? ''} (tree size ${report.treeSize ?? 0}).\n`,
+        );
+        if (opts.key === undefined) {
+          io.out('Compare the signing key with the one the operator published (or pass --key).\n');
+        }
+        return;
+      }
+      io.err(`Bundle verification FAILED:\n`);
+      for (const p of problems) io.err(`  - ${p}\n`);
+      result.code = 1;
     });
 
   return program;

@@ -53,6 +53,8 @@ export function violation(file: string, specifier: string): string | null {
   if (/\.test\.tsx?$/.test(file) && (specifier === 'vitest' || specifier.startsWith('@testing-library/'))) return null;
   const isRelative = specifier.startsWith('.');
   const target = isRelative ? path.posix.normalize(path.posix.join(path.posix.dirname(file), specifier)) : null;
+  // Tests may use the shared harness.
+  if (/\.test\.tsx?$/.test(file) && target?.startsWith('apps/server/test/')) return null;
 
   if (file.startsWith('packages/contract/src/')) {
     if (specifier === 'zod') return null;

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { migrations } from '../migrations/index.js';
-import { buildApp, type AppOptions } from '../src/app.js';
+import { buildApp, createRuntime, type AppOptions } from '../src/app.js';
 import { systemClock, type Clock } from '../src/platform/clock.js';
 import { createDb, type DbHandle } from '../src/platform/db/create-db.js';
 import type { Database } from '../src/platform/db/database.js';
@@ -16,6 +16,8 @@ import type { Actor, Authenticator } from '../src/platform/http/ctx.js';
 import type { AnyRouteDef } from '../src/platform/http/route.js';
 import { createLogger } from '../src/platform/logger.js';
 import type { Permission } from '@medledger/contract';
+import type { Runtime } from '../src/platform/runtime.js';
+import { randomBytes as randomKey } from 'node:crypto';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -84,6 +86,9 @@ export type TestDb = Kysely<Database>;
 
 export type TestApp = {
   app: FastifyInstance;
+  runtime: Runtime;
+  /** The witness directory of this app's audit trail (a temporary folder). */
+  witnessDir: string;
   routes: AnyRouteDef[];
   db: Kysely<Database>;
   dialect: TestDialect;
@@ -104,6 +109,7 @@ export async function buildTestApp(
     clock?: Clock;
     trustedProxies?: string[];
     webDir?: string;
+    checkpointEvents?: number;
     beforeBuild?: (db: Kysely<Database>) => Promise<void>;
   } = {},
 ): Promise<TestApp> {
@@ -118,13 +124,19 @@ export async function buildTestApp(
       cb();
     },
   });
+  const witnessDir = mkdtempSync(path.join(tmpdir(), 'medledger-witness-'));
   try {
     await migrateToLatest(handle.db, migrations);
     await options.beforeBuild?.(handle.db);
-    const appOptions: AppOptions = {
+    const { runtime } = await createRuntime({
       database: handle,
       clock: options.clock ?? systemClock,
       logger: createLogger({ level: 'info', destination: sink }),
+      keys: { masterKey: randomKey(32).toString('base64'), masterKeyFile: path.join(witnessDir, 'unused.key') },
+      audit: { witnessDir, checkpointEvents: options.checkpointEvents ?? 1000, checkpointSeconds: 300 },
+    });
+    const appOptions: AppOptions = {
+      runtime,
       settings: {
         bodyLimitBytes: 1024 * 1024,
         trustedProxies: options.trustedProxies ?? [],
@@ -138,16 +150,20 @@ export async function buildTestApp(
     return {
       app,
       routes,
+      runtime,
+      witnessDir,
       db: handle.db,
       dialect,
       logs,
       close: async () => {
         await app.close();
         await drop();
+        rmSync(witnessDir, { recursive: true, force: true });
       },
     };
   } catch (err) {
     await drop();
+    rmSync(witnessDir, { recursive: true, force: true });
     throw err;
   }
 }

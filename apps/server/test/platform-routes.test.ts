@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { systemClock } from '../src/platform/clock.js';
 import {
   registerRoutes,
   route,
@@ -86,10 +85,9 @@ describe('AC-01 deny by default: route declarations', () => {
         trustedProxies: [],
         publicOrigin: 'https://localhost:8443',
       });
-      expect(
-        () => registerRoutes(app, stripped, { db: t!.db, clock: systemClock }),
-        `${victim.method} ${victim.url}`,
-      ).toThrow(RouteDeclarationError);
+      expect(() => registerRoutes(app, stripped, { runtime: t!.runtime }), `${victim.method} ${victim.url}`).toThrow(
+        RouteDeclarationError,
+      );
       await app.close();
     }
   });

@@ -5,7 +5,10 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildApp } from '../src/app.js';
+import { randomBytes } from 'node:crypto';
+import { migrations } from '../migrations/index.js';
+import { buildApp, createRuntime } from '../src/app.js';
+import { migrateToLatest } from '../src/platform/db/migrator.js';
 import { systemClock } from '../src/platform/clock.js';
 import { createRedirectServer } from '../src/platform/http/redirect.js';
 import { ensureTlsMaterial, tlsServerOptions } from '../src/platform/http/tls.js';
@@ -34,10 +37,16 @@ beforeAll(async () => {
   ca = material.cert;
   const { handle, drop } = await createTestDatabase();
   dropDb = drop;
-  ({ app } = await buildApp({
+  await migrateToLatest(handle.db, migrations);
+  const { runtime } = await createRuntime({
     database: handle,
     clock: systemClock,
     logger: createLogger({ level: 'silent' }),
+    keys: { masterKey: randomBytes(32).toString('base64'), masterKeyFile: path.join(dir, 'unused.key') },
+    audit: { witnessDir: path.join(dir, 'witness'), checkpointEvents: 1000, checkpointSeconds: 300 },
+  });
+  ({ app } = await buildApp({
+    runtime,
     settings: {
       bodyLimitBytes: 1024,
       trustedProxies: [],

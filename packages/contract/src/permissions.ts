@@ -4,6 +4,10 @@
  * in the role editor in both languages.
  */
 export const PERMISSIONS = {
+  'audit.event.read': {
+    zh: '查看审计日志、完整性证明与校验状态',
+    en: 'Read the audit trail, its integrity proofs and verification status',
+  },
   'system.info.read': {
     zh: '查看系统信息（版本、数据库、迁移状态）',
     en: 'View system information (version, database, migrations)',

@@ -28,6 +28,8 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', close: () => db.destroy() };
   }
+  // int8 (counts, bigint ids) as JS numbers; MedLedger's counters stay far below 2^53.
+  pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };

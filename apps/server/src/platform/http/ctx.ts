@@ -1,6 +1,7 @@
 import type { Permission } from '@medledger/contract';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.js';
+import type { Runtime } from '../runtime.js';
 
 /** Who is acting. Built by the authenticator from a session or a signed request; `system` for the CLI. */
 export type Actor = {
@@ -27,7 +28,25 @@ export type Ctx = {
   ip: string;
   userAgent: string;
   log: FastifyBaseLogger;
+  runtime: Runtime;
 };
+
+/**
+ * A context for work that no HTTP request starts: CLI commands, scheduled jobs, start-up. The
+ * actor is the system, named after what runs (e.g. `cli:keys rotate`), and it is audited like a user.
+ */
+export function systemCtx(runtime: Runtime, name: string, db: Db = runtime.db): Ctx {
+  return {
+    actor: { kind: 'system', id: `system:${name}`, name, roles: [], permissions: new Set() },
+    db,
+    now: runtime.clock.now(),
+    requestId: `system-${name}-${runtime.clock.now().getTime()}`,
+    ip: '127.0.0.1',
+    userAgent: 'medledger',
+    log: runtime.log,
+    runtime,
+  };
+}
 
 /** Resolves the caller of a request, or `null` when it carries no valid credentials. */
 export type Authenticator = (request: FastifyRequest) => Promise<Actor | null>;

@@ -1,11 +1,9 @@
 import { isPermission, type Permission, type ValidationIssue } from '@medledger/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { z } from 'zod';
-import type { Clock } from '../clock.js';
-import type { Database } from '../db/database.js';
+import type { Runtime } from '../runtime.js';
 import { AppError } from '../errors.js';
 import type { Actor, Ctx } from './ctx.js';
-import type { Kysely } from 'kysely';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -174,10 +172,7 @@ function parsePart(
   return result.data;
 }
 
-export type RouteDeps = {
-  db: Kysely<Database>;
-  clock: Clock;
-};
+export type RouteDeps = { runtime: Runtime };
 
 /**
  * Registers routes on Fastify. Each JSON route: validate params, query and body strictly (400 with
@@ -208,17 +203,19 @@ function jsonHandler(def: StoredJsonRoute, deps: RouteDeps) {
     }
     const base = {
       actor: getActor(request),
-      now: deps.clock.now(),
+      now: deps.runtime.clock.now(),
       requestId: request.id,
       ip: request.ip,
       userAgent: String(request.headers['user-agent'] ?? '').slice(0, 512),
       log: request.log,
+      runtime: deps.runtime,
     };
     const run = async (db: Ctx['db']): Promise<unknown> => {
       const result: unknown = await def.handler({ ...base, db }, { params, query, body });
       return def.response.parse(result);
     };
-    const output = isMutating(def.method) ? await deps.db.transaction().execute(run) : await run(deps.db);
+    const db = deps.runtime.db;
+    const output = isMutating(def.method) ? await db.transaction().execute(run) : await run(db);
     await reply.status(def.status ?? 200).send(output);
   };
 }

@@ -9,6 +9,8 @@ import { API_CSP, STATIC_SECURITY_HEADERS } from './headers.js';
 import { parseJsonBody } from './json-body.js';
 import { RouteDeclarationError, isMutating, setActor } from './route.js';
 
+export type RefusedRequest = { request: FastifyRequest; status: number; body: ErrorResponse };
+
 export type HttpOptions = {
   logger: Logger;
   authenticate: Authenticator;
@@ -16,6 +18,8 @@ export type HttpOptions = {
   trustedProxies: readonly string[];
   /** The origin browsers use (e.g. https://localhost:8443); cross-origin writes are refused. */
   publicOrigin: string;
+  /** Called after a refused or failed request has been answered (for the audit trail). */
+  onRefused?: (refused: RefusedRequest) => Promise<void>;
   /** TLS material; omitted only by tests that use `inject`. */
   tls?: SecureContextOptions & { minVersion: 'TLSv1.2'; ciphers: string };
 };
@@ -67,10 +71,10 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     if (access.public) return;
     const actor = await options.authenticate(request);
     if (actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
+    setActor(request, actor); // also for a denial, so the audit trail names who was refused
     if (!actor.permissions.has(access.permission)) {
       throw new AppError('forbidden', `Your roles do not include the permission "${access.permission}" needed here.`);
     }
-    setActor(request, actor);
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -95,12 +99,18 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     );
   });
 
-  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+  app.setErrorHandler(async (err: FastifyError | AppError, request, reply) => {
     const body = toErrorResponse(err, request.id);
     const status = ERROR_STATUS[body.code];
     if (status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: body.code }, 'request refused');
-    void reply.status(status).send(body);
+    if (options.onRefused !== undefined) {
+      // Recorded in its own transaction before answering; a failure here is logged, not hidden.
+      await options.onRefused({ request, status, body }).catch((e: unknown) => {
+        request.log.error({ err: e }, 'could not audit a refused request');
+      });
+    }
+    return reply.status(status).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {

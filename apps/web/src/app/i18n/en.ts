@@ -78,6 +78,8 @@ export const en: Resources = {
     conflict: 'The data was changed by someone else. Refresh and try again.',
     setup_token_invalid:
       'The setup link is invalid or has expired. Restart the server, or run medledger admin setup-token.',
+    integrity_failed:
+      'Encrypted data failed its integrity check; the security administrator has been alerted. Contact them with the request ID.',
     rate_limited: 'Too many attempts. Please wait a moment and try again.',
     service_unavailable: 'The service is temporarily unavailable. Please try again later.',
     internal: 'Internal server error.',

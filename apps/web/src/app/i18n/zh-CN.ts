@@ -71,6 +71,7 @@ export const zhCN = {
     method_not_allowed: '服务器不支持此操作。',
     conflict: '数据已被其他操作修改，请刷新后重试。',
     setup_token_invalid: '设置链接无效或已过期。请重启服务器，或运行 medledger admin setup-token。',
+    integrity_failed: '加密数据完整性校验失败，已通知安全管理员。请联系管理员并提供请求编号。',
     rate_limited: '操作过于频繁，请稍后再试。',
     service_unavailable: '服务暂时不可用，请稍后再试。',
     internal: '服务器内部错误。',

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+
+/** How an audited attempt ended. */
+export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** `security` events feed alerts (VULN-05); `business` events are GSP records; `system` is operations. */
+export const AUDIT_CATEGORIES = ['security', 'business', 'system'] as const;
+export type AuditCategory = (typeof AUDIT_CATEGORIES)[number];
+
+type EventSpec = {
+  zh: string;
+  en: string;
+  category: AuditCategory;
+  /** An alert is shown to security and audit administrators as soon as it is recorded. */
+  alert?: true;
+  /** The shape of the event's `data`. Never passwords, one-time codes, tokens or full ID numbers. */
+  data: z.ZodType;
+};
+
+/**
+ * The audit event catalogue: every action name that can appear in the audit trail. Names are the
+ * past tense of the permission or operation (`module.entity.verb`). Renaming one is a breaking
+ * change; adding fields to `data` is not.
+ */
+export const AUDIT_EVENTS = {
+  'http.request.denied': {
+    zh: '请求被拒绝（未登录、无权限或跨站）',
+    en: 'Request refused (not signed in, no permission, or cross-site)',
+    category: 'security',
+    data: z.strictObject({ method: z.string(), route: z.string(), status: z.number().int(), code: z.string() }),
+  },
+  'http.request.rejected': {
+    zh: '请求数据无效被拒绝',
+    en: 'Request rejected as invalid',
+    category: 'security',
+    data: z.strictObject({
+      method: z.string(),
+      route: z.string(),
+      status: z.number().int(),
+      code: z.string(),
+      fields: z.array(z.string()).max(50),
+    }),
+  },
+  'http.request.failed': {
+    zh: '服务器内部错误',
+    en: 'Server error while handling a request',
+    category: 'system',
+    data: z.strictObject({ method: z.string(), route: z.string(), status: z.number().int() }),
+  },
+  'identity.setupToken.issued': {
+    zh: '签发一次性初始化链接',
+    en: 'One-time setup link issued',
+    category: 'security',
+    data: z.strictObject({ expiresAt: z.string() }),
+  },
+  'audit.chain.verified': {
+    zh: '审计日志完整性校验通过',
+    en: 'Audit trail verified intact',
+    category: 'security',
+    data: z.strictObject({ treeSize: z.number().int(), checkpoints: z.number().int(), trigger: z.string() }),
+  },
+  'audit.chain.broken': {
+    zh: '审计日志完整性校验失败',
+    en: 'Audit trail verification FAILED',
+    category: 'security',
+    alert: true,
+    data: z.strictObject({
+      treeSize: z.number().int(),
+      firstBadIndex: z.number().int().nullable(),
+      problems: z.array(z.string()).max(20),
+      trigger: z.string(),
+    }),
+  },
+  'audit.bundle.exported': {
+    zh: '导出审计证据包',
+    en: 'Audit evidence bundle exported',
+    category: 'security',
+    data: z.strictObject({
+      from: z.number().int(),
+      to: z.number().int(),
+      treeSize: z.number().int(),
+      sha256: z.string(),
+    }),
+  },
+  'keys.master.generated': {
+    zh: '生成主密钥文件',
+    en: 'Master key file generated',
+    category: 'security',
+    data: z.strictObject({ file: z.string() }),
+  },
+  'keys.key.created': {
+    zh: '创建数据密钥',
+    en: 'Data key created',
+    category: 'security',
+    data: z.strictObject({ purpose: z.string(), version: z.number().int() }),
+  },
+  'keys.key.rotated': {
+    zh: '轮换数据密钥',
+    en: 'Data key rotated',
+    category: 'security',
+    data: z.strictObject({ purpose: z.string(), fromVersion: z.number().int(), toVersion: z.number().int() }),
+  },
+  'keys.key.retired': {
+    zh: '停用旧数据密钥',
+    en: 'Old data key retired',
+    category: 'security',
+    data: z.strictObject({ purpose: z.string(), version: z.number().int() }),
+  },
+  'keys.rewrap.completed': {
+    zh: '完成密文重新加密',
+    en: 'Re-encryption to the newest key completed',
+    category: 'security',
+    data: z.strictObject({ toVersion: z.number().int(), rewrapped: z.number().int(), columns: z.number().int() }),
+  },
+  'keys.integrity.failed': {
+    zh: '加密字段完整性校验失败',
+    en: 'Encrypted field failed its integrity check',
+    category: 'security',
+    alert: true,
+    data: z.strictObject({ table: z.string(), column: z.string(), rowId: z.string(), reason: z.string() }),
+  },
+  'backup.backup.created': {
+    zh: '创建加密备份',
+    en: 'Encrypted backup created',
+    category: 'system',
+    data: z.strictObject({ file: z.string(), bytes: z.number().int(), sha256: z.string() }),
+  },
+  'backup.backup.restored': {
+    zh: '从备份恢复',
+    en: 'Restored from backup',
+    category: 'system',
+    data: z.strictObject({ file: z.string(), sha256: z.string() }),
+  },
+} as const satisfies Record<string, EventSpec>;
+
+export type AuditAction = keyof typeof AUDIT_EVENTS;
+export type AuditEventData<A extends AuditAction> = z.input<(typeof AUDIT_EVENTS)[A]['data']>;
+
+export function isAuditAction(name: string): name is AuditAction {
+  return Object.hasOwn(AUDIT_EVENTS, name);
+}
+
+/** One audit event as the API shows it (GET /api/v1/audit/events). */
+export const AuditEventView = z.object({
+  index: z.number().int().nullable(),
+  id: z.string(),
+  at: z.string(),
+  action: z.string(),
+  outcome: z.enum(AUDIT_OUTCOMES),
+  reason: z.string().nullable(),
+  actor: z.object({ kind: z.string(), id: z.string(), name: z.string(), roles: z.array(z.string()) }).nullable(),
+  ip: z.string(),
+  userAgent: z.string(),
+  requestId: z.string(),
+  resource: z.object({ type: z.string(), id: z.string() }).nullable(),
+  data: z.record(z.string(), z.unknown()),
+  changes: z.array(z.object({ field: z.string(), before: z.unknown(), after: z.unknown() })),
+});
+export type AuditEventView = z.infer<typeof AuditEventView>;
+
+const isoTime = z.iso.datetime({ offset: true });
+
+export const AuditSearchQuery = z.strictObject({
+  actor: z.string().max(200).optional(),
+  action: z.string().max(100).optional(),
+  outcome: z.enum(AUDIT_OUTCOMES).optional(),
+  resourceType: z.string().max(100).optional(),
+  resourceId: z.string().max(200).optional(),
+  from: isoTime.optional(),
+  to: isoTime.optional(),
+  /** Opaque cursor from the previous page. */
+  before: z
+    .string()
+    .regex(/^\d{1,18}$/)
+    .optional(),
+  limit: z
+    .string()
+    .regex(/^\d{1,3}$/, 'must be a number from 1 to 200')
+    .optional(),
+});
+export type AuditSearchQuery = z.infer<typeof AuditSearchQuery>;
+
+export const AuditSearchResponse = z.object({
+  events: z.array(AuditEventView),
+  nextBefore: z.string().nullable(),
+});
+
+export const AuditEventDetailResponse = z.object({
+  event: AuditEventView,
+  /** The exact canonical (RFC 8785) bytes that were hashed into the tree. */
+  canonical: z.string(),
+  leafHash: z.string().nullable(),
+  proof: z
+    .object({
+      treeSize: z.number().int(),
+      rootHash: z.string(),
+      checkpoint: z.string(),
+      hashes: z.array(z.string()),
+    })
+    .nullable(),
+});
+export type AuditEventDetailResponse = z.infer<typeof AuditEventDetailResponse>;
+
+export const AuditStatusResponse = z.object({
+  treeSize: z.number().int(),
+  unsealed: z.number().int(),
+  latestCheckpoint: z.object({ treeSize: z.number().int(), rootHash: z.string(), at: z.string() }).nullable(),
+  lastVerification: z
+    .object({
+      at: z.string(),
+      ok: z.boolean(),
+      treeSize: z.number().int(),
+      firstBadIndex: z.number().int().nullable(),
+      problems: z.array(z.string()),
+      trigger: z.string(),
+    })
+    .nullable(),
+  publicKey: z.string().nullable(),
+  origin: z.string(),
+});
+export type AuditStatusResponse = z.infer<typeof AuditStatusResponse>;
