@@ -78,6 +78,10 @@ export const ConfigSchema = z.strictObject({
   auditCheckpointEvents: wholeNumber(1, 1_000_000).default(1000),
   auditCheckpointSeconds: wholeNumber(1, 86_400, ' seconds').default(300),
   auditVerifyHours: wholeNumber(1, 168, ' hours').default(24),
+  /** Scheduled encrypted backups go here; off when unset. */
+  backupDir: z.string().min(1).optional(),
+  backupIntervalHours: wholeNumber(1, 24 * 31, ' hours').default(24),
+  backupKeep: wholeNumber(1, 1000).default(14),
 });
 
 /** Checks across settings, run on the raw values so they are reported together with field errors. */
@@ -146,6 +150,9 @@ export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
   auditCheckpointEvents: 'MEDLEDGER_AUDIT_CHECKPOINT_EVENTS',
   auditCheckpointSeconds: 'MEDLEDGER_AUDIT_CHECKPOINT_SECONDS',
   auditVerifyHours: 'MEDLEDGER_AUDIT_VERIFY_HOURS',
+  backupDir: 'MEDLEDGER_BACKUP_DIR',
+  backupIntervalHours: 'MEDLEDGER_BACKUP_INTERVAL_HOURS',
+  backupKeep: 'MEDLEDGER_BACKUP_KEEP',
 };
 
 /** Variables read by other parts (the config file path) or by the test tooling, not settings. */
@@ -221,6 +228,7 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; configFile?: stri
     tlsKeyFile: c.tlsKeyFile === undefined ? undefined : path.resolve(cwd, c.tlsKeyFile),
     masterKeyFile: path.resolve(dataDir, c.masterKeyFile ?? path.join('keys', 'master.key')),
     auditWitnessDir: path.resolve(dataDir, c.auditWitnessDir ?? 'witness'),
+    backupDir: c.backupDir === undefined ? undefined : path.resolve(cwd, c.backupDir),
     database,
   });
   return { ok: true, config };

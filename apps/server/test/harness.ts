@@ -17,6 +17,7 @@ import type { AnyRouteDef } from '../src/platform/http/route.js';
 import { createLogger } from '../src/platform/logger.js';
 import type { Permission } from '@medledger/contract';
 import type { Runtime } from '../src/platform/runtime.js';
+import type { SealedColumn } from '../src/modules/keys/index.js';
 import { randomBytes as randomKey } from 'node:crypto';
 
 export type TestDialect = 'sqlite' | 'postgres';
@@ -86,6 +87,7 @@ export type TestDb = Kysely<Database>;
 
 export type TestApp = {
   app: FastifyInstance;
+  handle: DbHandle;
   runtime: Runtime;
   /** The witness directory of this app's audit trail (a temporary folder). */
   witnessDir: string;
@@ -110,6 +112,10 @@ export async function buildTestApp(
     trustedProxies?: string[];
     webDir?: string;
     checkpointEvents?: number;
+    /** Columns sealed by `keys` in test tables (create them in beforeBuild). */
+    sealedColumns?: SealedColumn[];
+    /** A fixed master key (base64), e.g. to reopen the same database later. */
+    masterKey?: string;
     beforeBuild?: (db: Kysely<Database>) => Promise<void>;
   } = {},
 ): Promise<TestApp> {
@@ -132,8 +138,12 @@ export async function buildTestApp(
       database: handle,
       clock: options.clock ?? systemClock,
       logger: createLogger({ level: 'info', destination: sink }),
-      keys: { masterKey: randomKey(32).toString('base64'), masterKeyFile: path.join(witnessDir, 'unused.key') },
+      keys: {
+        masterKey: options.masterKey ?? randomKey(32).toString('base64'),
+        masterKeyFile: path.join(witnessDir, 'unused.key'),
+      },
       audit: { witnessDir, checkpointEvents: options.checkpointEvents ?? 1000, checkpointSeconds: 300 },
+      ...(options.sealedColumns ? { sealedColumns: options.sealedColumns } : {}),
     });
     const appOptions: AppOptions = {
       runtime,
@@ -151,6 +161,7 @@ export async function buildTestApp(
       app,
       routes,
       runtime,
+      handle,
       witnessDir,
       db: handle.db,
       dialect,

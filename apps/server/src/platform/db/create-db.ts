@@ -11,6 +11,10 @@ export type DbHandle = {
   db: Kysely<Database>;
   dialect: Dialect;
   close: () => Promise<void>;
+  /** The SQLite connection itself (online backup API); absent on PostgreSQL. */
+  sqlite?: SQLite.Database;
+  /** The PostgreSQL connection URL (for pg_dump); absent on SQLite. */
+  postgresUrl?: string;
 };
 
 /**
@@ -26,11 +30,11 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return { db, dialect: 'sqlite', close: () => db.destroy() };
+    return { db, dialect: 'sqlite', close: () => db.destroy(), sqlite };
   }
   // int8 (counts, bigint ids) as JS numbers; MedLedger's counters stay far below 2^53.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', close: () => db.destroy(), postgresUrl: target.url };
 }
