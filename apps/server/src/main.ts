@@ -18,7 +18,7 @@ import { describeDatabase, loadConfig, type Config } from './config.js';
 import { issueSetupToken, isSetupComplete } from './modules/identity/index.js';
 import { systemClock } from './platform/clock.js';
 import { createDb, type DbHandle } from './platform/db/create-db.js';
-import { migrateToLatest } from './platform/db/migrator.js';
+import { migrateToLatest, migrationStatus } from './platform/db/migrator.js';
 import { createRedirectServer } from './platform/http/redirect.js';
 import { ensureTlsMaterial, tlsServerOptions } from './platform/http/tls.js';
 import { createLogger } from './platform/logger.js';
@@ -46,8 +46,13 @@ async function openAndMigrate(config: Config, io: Out): Promise<DbHandle> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const handle = createDb(config.database);
   try {
-    const applied = await migrateToLatest(handle.db, migrations);
-    if (applied.length > 0) io.out(`Applied ${applied.length} migration(s): ${applied.join(', ')}\n`);
+    // Only touch the schema when something is pending, so the server can run under a PostgreSQL
+    // role without DDL rights (docs/operations/postgresql-roles.md).
+    const { pending } = await migrationStatus(handle.db, migrations);
+    if (pending.length > 0) {
+      const applied = await migrateToLatest(handle.db, migrations);
+      io.out(`Applied ${applied.length} migration(s): ${applied.join(', ')}\n`);
+    }
   } catch (err) {
     await handle.close();
     throw err;
