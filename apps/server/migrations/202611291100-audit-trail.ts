@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './helpers.js';
 
-const APPEND_ONLY = ['audit_event', 'audit_leaf', 'audit_node', 'audit_checkpoint', 'audit_verification'];
+const APPEND_ONLY = ['audit_event', 'audit_leaf', 'audit_index', 'audit_node', 'audit_checkpoint', 'audit_verification'];
 
 /**
  * The audit trail (LOG-04/05): events, the Merkle tree over them (leaves and completed subtree
@@ -10,12 +10,29 @@ const APPEND_ONLY = ['audit_event', 'audit_leaf', 'audit_node', 'audit_checkpoin
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const pg = isPostgres(db);
+  // The request path writes only this lean row: the canonical bytes and their MAC.
   await db.schema
     .createTable('audit_event')
     .addColumn('seq', pg ? 'bigint' : 'integer', (c) =>
       pg ? c.primaryKey().generatedAlwaysAsIdentity() : c.primaryKey().autoIncrement(),
     )
     .addColumn('id', 'text', (c) => c.notNull().unique())
+    .addColumn('canonical', 'text', (c) => c.notNull())
+    .addColumn('mac', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('audit_leaf')
+    .addColumn('leafIndex', pg ? 'bigint' : 'integer', (c) => c.primaryKey())
+    .addColumn('eventSeq', pg ? 'bigint' : 'integer', (c) => c.notNull().unique())
+    .addColumn('leafHash', 'text', (c) => c.notNull())
+    .addColumn('sealedAt', 'text', (c) => c.notNull())
+    .execute();
+
+  // Search columns, extracted from the canonical event by the sealer (off the request path).
+  await db.schema
+    .createTable('audit_index')
+    .addColumn('seq', pg ? 'bigint' : 'integer', (c) => c.primaryKey())
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('outcome', 'text', (c) => c.notNull())
@@ -23,25 +40,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('actorName', 'text')
     .addColumn('resourceType', 'text')
     .addColumn('resourceId', 'text')
-    .addColumn('requestId', 'text', (c) => c.notNull())
-    .addColumn('canonical', 'text', (c) => c.notNull())
-    .addColumn('mac', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('audit_event_at').on('audit_event').column('at').execute();
-  await db.schema.createIndex('audit_event_action').on('audit_event').columns(['action', 'at']).execute();
-  await db.schema.createIndex('audit_event_actor').on('audit_event').columns(['actorId', 'at']).execute();
+  await db.schema.createIndex('audit_index_at').on('audit_index').column('at').execute();
+  await db.schema.createIndex('audit_index_action').on('audit_index').columns(['action', 'seq']).execute();
+  await db.schema.createIndex('audit_index_actor').on('audit_index').columns(['actorId', 'seq']).execute();
+  await db.schema.createIndex('audit_index_actor_name').on('audit_index').columns(['actorName', 'seq']).execute();
   await db.schema
-    .createIndex('audit_event_resource')
-    .on('audit_event')
-    .columns(['resourceType', 'resourceId'])
-    .execute();
-
-  await db.schema
-    .createTable('audit_leaf')
-    .addColumn('leafIndex', pg ? 'bigint' : 'integer', (c) => c.primaryKey())
-    .addColumn('eventId', 'text', (c) => c.notNull().unique())
-    .addColumn('leafHash', 'text', (c) => c.notNull())
-    .addColumn('sealedAt', 'text', (c) => c.notNull())
+    .createIndex('audit_index_resource')
+    .on('audit_index')
+    .columns(['resourceType', 'resourceId', 'seq'])
     .execute();
 
   await db.schema

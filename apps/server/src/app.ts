@@ -40,6 +40,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
   const runtime: Runtime = {
     db,
     dialect,
+    ...(options.database.sqlite ? { sqlite: options.database.sqlite } : {}),
     clock: options.clock,
     log: options.logger,
     keys: ring,

@@ -256,7 +256,7 @@ function buildProgram(io: Out, result: { code: number }): Command {
         }
         const { runtime } = await openRuntime(config, handle);
         await printSetupLink(config, runtime, io, 'cli:admin setup-token');
-        await sealOnce(runtime);
+        await sealOnce(runtime, { fullSweep: true });
       } finally {
         await handle.close();
       }
@@ -275,7 +275,7 @@ function buildProgram(io: Out, result: { code: number }): Command {
       const handle = await openAndMigrate(config, io);
       try {
         const { runtime } = await openRuntime(config, handle);
-        await sealOnce(runtime);
+        await sealOnce(runtime, { fullSweep: true });
         const report = await verifyAndRecord(runtime, 'cli', { onProgress: progressBar(io, 'Verifying') });
         if (opts.json === true) io.out(`${JSON.stringify(report, null, 2)}\n`);
         else printReport(io, report);
@@ -298,7 +298,7 @@ function buildProgram(io: Out, result: { code: number }): Command {
       const handle = await openAndMigrate(config, io);
       try {
         const { runtime } = await openRuntime(config, handle);
-        const sealed = await sealOnce(runtime, { forceCheckpoint: true });
+        const sealed = await sealOnce(runtime, { forceCheckpoint: true, fullSweep: true });
         const from = Number(opts.from);
         const to = opts.to === undefined ? sealed.treeSize : Number(opts.to);
         if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to)) {

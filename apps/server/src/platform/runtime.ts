@@ -1,3 +1,4 @@
+import type SQLite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Clock } from './clock.js';
@@ -19,4 +20,6 @@ export interface Runtime {
   dialect: Dialect;
   clock: Clock;
   log: Logger;
+  /** The SQLite connection behind `db` (for prepared statements on hot paths); absent on PostgreSQL. */
+  sqlite?: SQLite.Database;
 }

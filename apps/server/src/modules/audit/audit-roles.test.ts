@@ -91,20 +91,19 @@ describe.runIf(testDialect() === 'postgres')('AC-12 least-privilege PostgreSQL r
             checkpointSeconds: 300,
           },
         });
-        await appDb.db
-          .transaction()
-          .execute((tx) =>
-            record(systemCtx(runtime, 'test', tx), {
-              action: 'keys.key.created',
-              outcome: 'success',
-              data: { purpose: 'x', version: 1 },
-            }),
-          );
+        await appDb.db.transaction().execute((tx) =>
+          record(systemCtx(runtime, 'test', tx), {
+            action: 'keys.key.created',
+            outcome: 'success',
+            data: { purpose: 'x', version: 1 },
+          }),
+        );
         await sealOnce(runtime, { forceCheckpoint: true });
         expect((await verifyAuditTrail(runtime)).problems).toEqual([]);
         const columns: Record<string, string> = {
-          audit_event: 'action',
-          audit_leaf: 'eventId',
+          audit_event: 'canonical',
+          audit_leaf: 'leafHash',
+          audit_index: 'action',
           audit_checkpoint: 'note',
         };
         for (const [table, column] of Object.entries(columns)) {

@@ -40,7 +40,7 @@ export async function exportBundle(
   }
   const rows = await runtime.db
     .selectFrom('audit_leaf as l')
-    .innerJoin('audit_event as e', 'e.id', 'l.eventId')
+    .innerJoin('audit_event as e', 'e.seq', 'l.eventSeq')
     .select(['l.leafIndex', 'e.canonical'])
     .where('l.leafIndex', '>=', range.from)
     .where('l.leafIndex', '<', range.to)

@@ -120,19 +120,11 @@ export function buildEvent(
 
 async function write(ctx: Ctx, input: AuditInput): Promise<string> {
   const { event, canonical } = buildEvent(ctx, input);
-  await insertEvent(ctx.db, {
-    id: event.id,
-    at: event.at,
-    action: event.action,
-    outcome: event.outcome,
-    actorId: event.actor?.id ?? null,
-    actorName: event.actor?.name ?? null,
-    resourceType: event.resource?.type ?? null,
-    resourceId: event.resource?.id ?? null,
-    requestId: event.requestId,
-    canonical,
-    mac: ctx.runtime.audit.mac(leafHashOf(canonical)),
-  });
+  await insertEvent(
+    ctx.db,
+    { id: event.id, canonical, mac: ctx.runtime.audit.mac(leafHashOf(canonical)) },
+    ctx.runtime.sqlite,
+  );
   return event.id;
 }
 

@@ -42,23 +42,25 @@ export const auditRoutes: AnyRouteDef[] = [
     response: AuditSearchResponse,
     handler: async (ctx, { query }) => {
       const limit = Math.min(Math.max(Number(query.limit ?? '50'), 1), 200);
+      // Sealed events only: the search columns are written by the sealer, within about a second.
       let q = ctx.db
-        .selectFrom('audit_event as e')
-        .leftJoin('audit_leaf as l', 'l.eventId', 'e.id')
-        .select(['e.seq', 'e.canonical', 'l.leafIndex'])
-        .orderBy('e.seq', 'desc')
+        .selectFrom('audit_index as i')
+        .innerJoin('audit_event as e', 'e.seq', 'i.seq')
+        .innerJoin('audit_leaf as l', 'l.eventSeq', 'i.seq')
+        .select(['i.seq', 'e.canonical', 'l.leafIndex'])
+        .orderBy('i.seq', 'desc')
         .limit(limit + 1);
       if (query.actor !== undefined) {
         const actor = query.actor;
-        q = q.where((eb) => eb.or([eb('e.actorId', '=', actor), eb('e.actorName', '=', actor)]));
+        q = q.where((eb) => eb.or([eb('i.actorId', '=', actor), eb('i.actorName', '=', actor)]));
       }
-      if (query.action !== undefined) q = q.where('e.action', '=', query.action);
-      if (query.outcome !== undefined) q = q.where('e.outcome', '=', query.outcome);
-      if (query.resourceType !== undefined) q = q.where('e.resourceType', '=', query.resourceType);
-      if (query.resourceId !== undefined) q = q.where('e.resourceId', '=', query.resourceId);
-      if (query.from !== undefined) q = q.where('e.at', '>=', new Date(query.from).toISOString());
-      if (query.to !== undefined) q = q.where('e.at', '<', new Date(query.to).toISOString());
-      if (query.before !== undefined) q = q.where('e.seq', '<', Number(query.before));
+      if (query.action !== undefined) q = q.where('i.action', '=', query.action);
+      if (query.outcome !== undefined) q = q.where('i.outcome', '=', query.outcome);
+      if (query.resourceType !== undefined) q = q.where('i.resourceType', '=', query.resourceType);
+      if (query.resourceId !== undefined) q = q.where('i.resourceId', '=', query.resourceId);
+      if (query.from !== undefined) q = q.where('i.at', '>=', new Date(query.from).toISOString());
+      if (query.to !== undefined) q = q.where('i.at', '<', new Date(query.to).toISOString());
+      if (query.before !== undefined) q = q.where('i.seq', '<', Number(query.before));
       const rows = await q.execute();
       const page = rows.slice(0, limit);
       return {
@@ -77,7 +79,7 @@ export const auditRoutes: AnyRouteDef[] = [
     handler: async (ctx, { params }) => {
       const row = await ctx.db
         .selectFrom('audit_event as e')
-        .leftJoin('audit_leaf as l', 'l.eventId', 'e.id')
+        .leftJoin('audit_leaf as l', 'l.eventSeq', 'e.seq')
         .select(['e.canonical', 'l.leafIndex', 'l.leafHash'])
         .where('e.id', '=', params.id)
         .executeTakeFirst();

@@ -13,6 +13,8 @@ import {
   type Frontier,
 } from './audit.merkle.js';
 import * as repo from './audit.repo.js';
+import type { AuditEvent } from './audit.record.js';
+import type { AuditIndexTable } from './audit.tables.js';
 
 /**
  * The sealer integrates committed events into the Merkle tree, in the order it finds them.
@@ -42,10 +44,28 @@ async function loadFrontier(db: Runtime['db'], size: number): Promise<Frontier> 
   return frontier;
 }
 
+/** The search columns of an event, read from its canonical JSON. */
+export function indexRow(seq: number, canonical: string): AuditIndexTable {
+  const e = JSON.parse(canonical) as AuditEvent;
+  return {
+    seq,
+    at: e.at,
+    action: e.action,
+    outcome: e.outcome,
+    actorId: e.actor?.id ?? null,
+    actorName: e.actor?.name ?? null,
+    resourceType: e.resource?.type ?? null,
+    resourceId: e.resource?.id ?? null,
+  };
+}
+
 export type SealResult = { sealed: number; treeSize: number; checkpoint: { treeSize: number; note: string } | null };
 
 /** One sealing round. Safe to call from several processes at once. */
-export async function sealOnce(runtime: Runtime, options: { forceCheckpoint?: boolean } = {}): Promise<SealResult> {
+export async function sealOnce(
+  runtime: Runtime,
+  options: { forceCheckpoint?: boolean; fullSweep?: boolean } = {},
+): Promise<SealResult> {
   const result = await runtime.db.transaction().execute(async (tx) => {
     if (runtime.dialect === 'postgres') await sql`select pg_advisory_xact_lock(${SEALER_LOCK})`.execute(tx);
     const size = await repo.treeSize(tx);
@@ -53,17 +73,22 @@ export async function sealOnce(runtime: Runtime, options: { forceCheckpoint?: bo
     const now = runtime.clock.now();
     const sealedAt = now.toISOString();
     let sealed = 0;
+    let after = options.fullSweep === true ? 0 : await repo.sealLowWater(tx);
     for (;;) {
-      const events = await repo.unsealedEvents(tx, BATCH);
+      const events = await repo.unsealedEvents(tx, after, BATCH);
       if (events.length === 0) break;
       const leaves = [];
+      const index = [];
       const nodes: CompletedNode[] = [];
       for (const e of events) {
         const leaf = leafHashOf(e.canonical);
-        leaves.push({ leafIndex: frontier.size, eventId: e.id, leafHash: leaf.toString('hex'), sealedAt });
+        leaves.push({ leafIndex: frontier.size, eventSeq: Number(e.seq), leafHash: leaf.toString('hex'), sealedAt });
+        index.push(indexRow(Number(e.seq), e.canonical));
         nodes.push(...appendLeaf(frontier, leaf));
+        after = Number(e.seq);
       }
       await repo.insertLeaves(tx, leaves);
+      await repo.insertIndexRows(tx, index);
       await repo.insertNodes(
         tx,
         nodes.map((n) => ({ level: n.level, idx: n.idx, hash: n.hash.toString('hex') })),
@@ -132,10 +157,12 @@ export function readWitness(dir: string): { file: string; note: string }[] {
 export function startSealer(runtime: Runtime, intervalMs = 1000): { stop: () => Promise<void> } {
   let running: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  let rounds = 0;
   const timer = setInterval(() => {
     if (stopped) return;
+    const fullSweep = rounds++ % 600 === 0;
     running = running
-      .then(() => sealOnce(runtime))
+      .then(() => sealOnce(runtime, { fullSweep }))
       .catch((err: unknown) => runtime.log.error({ err }, 'audit sealing failed'));
   }, intervalMs);
   timer.unref();
@@ -144,7 +171,9 @@ export function startSealer(runtime: Runtime, intervalMs = 1000): { stop: () => 
       stopped = true;
       clearInterval(timer);
       await running;
-      await sealOnce(runtime).catch((err: unknown) => runtime.log.error({ err }, 'audit sealing failed'));
+      await sealOnce(runtime, { fullSweep: true }).catch((err: unknown) =>
+        runtime.log.error({ err }, 'audit sealing failed'),
+      );
     },
   };
 }
