@@ -156,7 +156,7 @@ export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
 };
 
 /** Variables read by other parts (the config file path) or by the test tooling, not settings. */
-const OTHER_ENV = new Set(['MEDLEDGER_CONFIG']);
+const OTHER_ENV = new Set(['MEDLEDGER_CONFIG', 'MEDLEDGER_PG_BIN']);
 const TOOLING_PREFIXES = ['MEDLEDGER_TEST_', 'MEDLEDGER_REQUIRE_'];
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };

@@ -12,6 +12,13 @@ import {
   type VerifyReport,
 } from './modules/audit/index.js';
 import { verifyBundle } from './modules/audit/bundle-verifier.js';
+import {
+  backupCreateCommand,
+  backupRestoreCommand,
+  backupVerifyCommand,
+  loadBackupMasterKey,
+  startBackupSchedule,
+} from './ops/backup.js';
 import { systemCtx } from './platform/http/ctx.js';
 import type { Runtime } from './platform/runtime.js';
 import { describeDatabase, loadConfig, type Config } from './config.js';
@@ -134,6 +141,15 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
   const webDir = config.webDir ?? defaultWebDir();
   const { app } = await buildApp({ runtime, settings: { ...config, webDir }, tls: tlsServerOptions(tls) });
   const sealer = startSealer(runtime);
+  const backups =
+    config.backupDir === undefined
+      ? undefined
+      : startBackupSchedule(runtime, {
+          dir: config.backupDir,
+          intervalHours: config.backupIntervalHours,
+          keep: config.backupKeep,
+          database: handle,
+        });
   const verifyTimer = setInterval(() => {
     void verifyAndRecord(runtime, 'schedule').catch((err: unknown) =>
       runtime.log.error({ err }, 'scheduled audit verification failed'),
@@ -154,6 +170,11 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       `MedLedger ${serverVersion()} is running.`,
       `  Web UI and API:  ${config.publicUrl}  (listening on ${config.host}:${config.httpsPort})`,
       ...(redirect ? [`  HTTP redirect:   port ${config.httpPort} → HTTPS`] : []),
+      ...(backups
+        ? [
+            `  Backups:         every ${config.backupIntervalHours} h to ${config.backupDir} (keeping ${config.backupKeep})`,
+          ]
+        : []),
       `  Data directory:  ${config.dataDir}`,
       `  Database:        ${describeDatabase(config.database)}`,
       `  TLS certificate: ${tls.certFile}${tls.generated ? ' (self-signed, just generated)' : ''}`,
@@ -175,6 +196,7 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       clearInterval(verifyTimer);
       void app
         .close()
+        .then(() => backups?.stop())
         .then(() => sealer.stop())
         .then(() => handle.close())
         .then(resolve);
@@ -348,6 +370,70 @@ function buildProgram(io: Out, result: { code: number }): Command {
       for (const p of problems) io.err(`  - ${p}\n`);
       result.code = 1;
     });
+
+  const backup = program.command('backup').description('encrypted backups of the database and the audit witness');
+  const masterKeyFileOption = [
+    '--master-key-file <file>',
+    'the master key file (default: MEDLEDGER_MASTER_KEY, else the configured key file)',
+  ] as const;
+  const backupKey = (config: Config, file: string | undefined) =>
+    loadBackupMasterKey({
+      masterKey: file === undefined ? config.masterKey : undefined,
+      masterKeyFile: file ?? config.masterKeyFile,
+    });
+  backup
+    .command('create')
+    .description('write an encrypted, consistent online backup (database snapshot + witness checkpoints)')
+    .option('--to <dir>', 'directory for the backup file (default: MEDLEDGER_BACKUP_DIR)')
+    .option(...configOption)
+    .action(async (opts: { to?: string; config?: string }) => {
+      const config = requireConfig(io, opts.config);
+      const to = opts.to ?? config.backupDir;
+      if (to === undefined) {
+        io.err('Say where to write the backup: --to <dir>, or set MEDLEDGER_BACKUP_DIR.\n');
+        result.code = 1;
+        return;
+      }
+      const handle = await openAndMigrate(config, io);
+      try {
+        const { runtime } = await openRuntime(config, handle);
+        result.code = await backupCreateCommand(runtime, io, { to, database: handle });
+      } finally {
+        await handle.close();
+      }
+    });
+  backup
+    .command('verify <file>')
+    .description('decrypt and check every chunk and entry of a backup, writing nothing')
+    .option(...masterKeyFileOption)
+    .option(...configOption)
+    .action(async (file: string, opts: { masterKeyFile?: string; config?: string }) => {
+      const config = requireConfig(io, opts.config);
+      result.code = await backupVerifyCommand(io, { file, masterKey: backupKey(config, opts.masterKeyFile) });
+    });
+  backup
+    .command('restore <file>')
+    .description(
+      'restore a backup into an empty data directory (or empty PostgreSQL database), then verify the audit trail',
+    )
+    .requiredOption('--data-dir <dir>', 'empty data directory to restore into')
+    .option('--database-url <url>', 'an empty PostgreSQL database to restore a PostgreSQL backup into')
+    .option(...masterKeyFileOption)
+    .option(...configOption)
+    .action(
+      async (
+        file: string,
+        opts: { dataDir: string; databaseUrl?: string; masterKeyFile?: string; config?: string },
+      ) => {
+        const config = requireConfig(io, opts.config);
+        result.code = await backupRestoreCommand(io, {
+          file,
+          masterKey: backupKey(config, opts.masterKeyFile),
+          dataDir: opts.dataDir,
+          ...(opts.databaseUrl === undefined ? {} : { databaseUrl: opts.databaseUrl }),
+        });
+      },
+    );
 
   return program;
 }
