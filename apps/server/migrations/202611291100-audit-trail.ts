@@ -1,7 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import { isPostgres } from './helpers.js';
 
-const APPEND_ONLY = ['audit_event', 'audit_leaf', 'audit_index', 'audit_node', 'audit_checkpoint', 'audit_verification'];
+const APPEND_ONLY = [
+  'audit_event',
+  'audit_leaf',
+  'audit_index',
+  'audit_node',
+  'audit_checkpoint',
+  'audit_verification',
+];
 
 /**
  * The audit trail (LOG-04/05): events, the Merkle tree over them (leaves and completed subtree

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { migrations } from '../migrations/index.js';
-import { auditRoutes, recordDetached, type AuditInput } from './modules/audit/index.js';
+import { auditRoutes, record, recordDetached, type AuditInput } from './modules/audit/index.js';
 import { identityRoutes } from './modules/identity/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
@@ -34,7 +34,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
   runSelfTests();
   const master = loadMasterKey(options.keys);
   const { db, dialect } = options.database;
-  const { ring, created } = await openKeyRing(db, master.key, options.clock.now(), options.sealedColumns ?? []);
+  // keys and audit are both layer 1: each receives what it needs of the other from here.
+  const { ring, created } = await openKeyRing(db, master.key, options.clock.now(), options.sealedColumns ?? [], {
+    record,
+    recordDetached,
+  });
   const fingerprint = createHash('sha256').update(ring.auditSigner.publicKey).digest('hex').slice(0, 16);
   const origin = `medledger/audit/${fingerprint}`;
   const runtime: Runtime = {

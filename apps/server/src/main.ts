@@ -13,6 +13,13 @@ import {
 } from './modules/audit/index.js';
 import { verifyBundle } from './modules/audit/bundle-verifier.js';
 import {
+  keysRetireCommand,
+  keysRewrapCommand,
+  keysRotateCommand,
+  keysStatusCommand,
+  reloadKeys,
+} from './modules/keys/index.js';
+import {
   backupCreateCommand,
   backupRestoreCommand,
   backupVerifyCommand,
@@ -141,6 +148,11 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
   const webDir = config.webDir ?? defaultWebDir();
   const { app } = await buildApp({ runtime, settings: { ...config, webDir }, tls: tlsServerOptions(tls) });
   const sealer = startSealer(runtime);
+  // A rotation done from the CLI reaches this process within a minute.
+  const keyReload = setInterval(() => {
+    void reloadKeys(runtime).catch((err: unknown) => runtime.log.error({ err }, 'reloading data keys failed'));
+  }, 60_000);
+  keyReload.unref();
   const backups =
     config.backupDir === undefined
       ? undefined
@@ -194,6 +206,7 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       io.out('Stopping MedLedger…\n');
       redirect?.close();
       clearInterval(verifyTimer);
+      clearInterval(keyReload);
       void app
         .close()
         .then(() => backups?.stop())
@@ -370,6 +383,63 @@ function buildProgram(io: Out, result: { code: number }): Command {
       for (const p of problems) io.err(`  - ${p}\n`);
       result.code = 1;
     });
+
+  const keys = program
+    .command('keys')
+    .description('field-encryption keys: status, rotation, re-encryption, retirement');
+  const withRuntime = async (configFile: string | undefined, fn: (runtime: Runtime) => Promise<number>) => {
+    const config = requireConfig(io, configFile);
+    const handle = await openAndMigrate(config, io);
+    try {
+      const { runtime } = await openRuntime(config, handle);
+      result.code = await fn(runtime);
+    } finally {
+      await handle.close();
+    }
+  };
+  keys
+    .command('status')
+    .description('key versions per purpose and how many sealed values use each version')
+    .option(...configOption)
+    .action(async (opts: { config?: string }) => withRuntime(opts.config, (runtime) => keysStatusCommand(runtime, io)));
+  keys
+    .command('rotate')
+    .description('create a new key version; new values are sealed with it at once (then run `keys rewrap`)')
+    .option('--purpose <purpose>', 'which key to rotate', 'field')
+    .option(...configOption)
+    .action(async (opts: { purpose: string; config?: string }) =>
+      withRuntime(opts.config, (runtime) => keysRotateCommand(runtime, io, { purpose: opts.purpose })),
+    );
+  keys
+    .command('rewrap')
+    .description(
+      're-encrypt every sealed value to the newest key version (resumable; Ctrl-C stops after the current batch)',
+    )
+    .option('--batch-size <n>', 'values per transaction', '500')
+    .option(...configOption)
+    .action(async (opts: { batchSize: string; config?: string }) =>
+      withRuntime(opts.config, async (runtime) => {
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.once('SIGINT', stop);
+        try {
+          return await keysRewrapCommand(runtime, io, { batchSize: Number(opts.batchSize), signal: controller.signal });
+        } finally {
+          process.off('SIGINT', stop);
+        }
+      }),
+    );
+  keys
+    .command('retire')
+    .description('retire an old key version once no sealed value uses it')
+    .requiredOption('--key-version <n>', 'the key version to retire')
+    .option('--purpose <purpose>', 'which key', 'field')
+    .option(...configOption)
+    .action(async (opts: { keyVersion: string; purpose: string; config?: string }) =>
+      withRuntime(opts.config, (runtime) =>
+        keysRetireCommand(runtime, io, { purpose: opts.purpose, version: opts.keyVersion }),
+      ),
+    );
 
   const backup = program.command('backup').description('encrypted backups of the database and the audit witness');
   const masterKeyFileOption = [

@@ -32,9 +32,11 @@ async function run(...args: string[]): Promise<{ code: number; text: string }> {
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'medledger-cli-'));
-  for (const k of Object.keys(process.env))
-    if (k.startsWith('MEDLEDGER_') && !k.startsWith('MEDLEDGER_TEST_') && !k.startsWith('MEDLEDGER_REQUIRE_'))
+  for (const k of Object.keys(process.env)) {
+    if (k.startsWith('MEDLEDGER_') && !k.startsWith('MEDLEDGER_TEST_') && !k.startsWith('MEDLEDGER_REQUIRE_')) {
       delete process.env[k];
+    }
+  }
   process.env.MEDLEDGER_DATA_DIR = path.join(dir, 'data');
   process.env.MEDLEDGER_AUDIT_CHECKPOINT_EVENTS = '3';
   if (testDialect() === 'postgres') {
@@ -109,6 +111,22 @@ describe(`the medledger command on ${testDialect()}`, () => {
     expect(cv.code).toBe(1);
     const cr = await run('backup', 'restore', corrupt, '--data-dir', path.join(dir, 'restored-2'));
     expect(cr.code).toBe(1);
+  });
+
+  test('CRY-04 keys status, rotate, rewrap and retire from the command line', async () => {
+    const status = await run('keys', 'status');
+    expect(status.code, status.text).toBe(0);
+    const rotate = await run('keys', 'rotate');
+    expect(rotate.code, rotate.text).toBe(0);
+    expect(rotate.text).toMatch(/2/);
+    const rewrap = await run('keys', 'rewrap');
+    expect(rewrap.code, rewrap.text).toBe(0);
+    const current = await run('keys', 'retire', '--key-version', '2');
+    expect(current.code).toBe(1);
+    const old = await run('keys', 'retire', '--key-version', '1');
+    expect(old.code, old.text).toBe(0);
+    const verify = await run('audit', 'verify');
+    expect(verify.code, verify.text).toBe(0);
   });
 
   test('every command and group answers --help', async () => {

@@ -427,7 +427,10 @@ describe('BCK-01 command functions', () => {
   test('BCK-01 create, verify and restore commands: exit codes and what to do next', async () => {
     const dir = path.join(scratch, 'cli');
     const created = capture();
-    expect(await backupCreateCommand(t.runtime, created.sink, { to: dir, database: t.handle })).toBe(0);
+    expect(
+      await backupCreateCommand(t.runtime, created.sink, { to: dir, database: t.handle }),
+      JSON.stringify(created.io),
+    ).toBe(0);
     expect(created.io.out).toMatch(/Encrypted backup written: .*medledger-backup-\d{8}T\d{6}Z(-\d+)?\.mlbk/);
     expect(created.io.out).toMatch(/master key is NOT in the backup/);
     const file = path.join(
@@ -436,7 +439,7 @@ describe('BCK-01 command functions', () => {
     );
 
     const verified = capture();
-    expect(await backupVerifyCommand(verified.sink, { file, masterKey: MASTER })).toBe(0);
+    expect(await backupVerifyCommand(verified.sink, { file, masterKey: MASTER }), JSON.stringify(verified.io)).toBe(0);
     expect(verified.io.out).toMatch(/Backup verified/);
 
     const target = await freshTarget('cli-restore');
@@ -447,7 +450,10 @@ describe('BCK-01 command functions', () => {
       target.databaseUrl = u.toString();
     }
     const restored = capture();
-    expect(await backupRestoreCommand(restored.sink, { file, masterKey: MASTER, ...target })).toBe(0);
+    expect(
+      await backupRestoreCommand(restored.sink, { file, masterKey: MASTER, ...target }),
+      JSON.stringify(restored.io),
+    ).toBe(0);
     expect(restored.io.err).toBe('');
     expect(restored.io.out).toMatch(/Audit trail intact: \d+ sealed events/);
     expect(restored.io.out).toMatch(/Row counts match/);

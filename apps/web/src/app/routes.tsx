@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { AuditPage } from '../pages/audit/audit-page';
 import { NotFoundPage } from '../pages/errors/not-found-page';
 import { RouteErrorPage } from '../pages/errors/route-error-page';
 import { HomePage } from '../pages/home/home-page';
@@ -19,7 +20,10 @@ export const routes: RouteObject[] = [
         children: [
           {
             element: <MainLayout />,
-            children: [{ index: true, element: <HomePage /> }],
+            children: [
+              { index: true, element: <HomePage /> },
+              { path: '/audit', element: <AuditPage /> },
+            ],
           },
         ],
       },

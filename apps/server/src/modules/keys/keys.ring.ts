@@ -9,13 +9,38 @@ import {
   sign,
   type KeyObject,
 } from 'node:crypto';
+import type { AuditEventData, AuditOutcome } from '@medledger/contract';
 import type { Kysely } from 'kysely';
-import type { Database } from '../../platform/db/database.js';
+import type { Database, Db } from '../../platform/db/database.js';
+import type { Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { KEY_PURPOSES, type KeyPurpose } from './keys.tables.js';
 
 /** A column whose values are sealed by `keys.seal`; the rewrap job walks these. */
 export type SealedColumn = { table: string; column: string; idColumn: string };
+
+type KeysAction = 'keys.key.rotated' | 'keys.key.retired' | 'keys.rewrap.completed' | 'keys.integrity.failed';
+
+/** An audit event the keys module records. */
+export type KeysAuditInput = {
+  [A in KeysAction]: {
+    action: A;
+    outcome: AuditOutcome;
+    reason?: string;
+    resource?: { type: string; id: string };
+    data: AuditEventData<A>;
+  };
+}[KeysAction];
+
+/**
+ * The audit module's `record` and `recordDetached`. audit and keys are both layer 1, so neither
+ * imports the other: the composition root hands keys these functions, as it hands audit the MAC
+ * and signer from keys.
+ */
+export type KeysAuditor = {
+  record: (ctx: Ctx, input: KeysAuditInput) => Promise<unknown>;
+  recordDetached: (ctx: Omit<Ctx, 'db'>, input: KeysAuditInput) => Promise<unknown>;
+};
 
 /**
  * The unwrapped data keys of this installation, held in memory only by the keys module. Other
@@ -27,6 +52,8 @@ export type KeyRing = {
   readonly versions: Map<KeyPurpose, Map<number, Buffer>>;
   readonly master: Buffer;
   readonly sealedColumns: SealedColumn[];
+  /** Null until the composition root wires the audit trail; keys then refuses to change keys. */
+  readonly auditor: KeysAuditor | null;
   /** Audit MAC over a 32-byte leaf hash: SHA-256(key ‖ leafHash), hex (fixed-length input). */
   auditMac: (leafHash: Buffer) => string;
   auditSigner: { publicKey: Buffer; sign: (message: Buffer) => Buffer };
@@ -105,6 +132,7 @@ export async function openKeyRing(
   master: Buffer,
   now: Date,
   sealedColumns: SealedColumn[] = [],
+  auditor: KeysAuditor | null = null,
 ): Promise<{ ring: KeyRing; created: { purpose: KeyPurpose; version: number }[] }> {
   const created: { purpose: KeyPurpose; version: number }[] = [];
   for (const purpose of KEY_PURPOSES) {
@@ -121,6 +149,7 @@ export async function openKeyRing(
     versions,
     master,
     sealedColumns,
+    auditor,
     auditMac: (leafHash) => createHash('sha256').update(macKey).update(leafHash).digest('hex'),
     auditSigner: { publicKey: signing.publicKey, sign: (message) => sign(null, message, signing.privateKey) },
   };
@@ -128,26 +157,61 @@ export async function openKeyRing(
 }
 
 /** Unwraps all active key versions. */
-export async function loadVersions(
-  db: Kysely<Database>,
-  master: Buffer,
-): Promise<Map<KeyPurpose, Map<number, Buffer>>> {
+export async function loadVersions(db: Db, master: Buffer): Promise<Map<KeyPurpose, Map<number, Buffer>>> {
   const rows = await db.selectFrom('key_version').selectAll().where('state', '=', 'active').execute();
   const versions = new Map<KeyPurpose, Map<number, Buffer>>();
   for (const row of rows) {
-    let key: Buffer;
-    try {
-      key = unwrapKey(master, row.purpose, row.version, row.wrapped);
-    } catch {
-      throw new Error(
-        `the master key does not open data key ${row.purpose} v${row.version}: this database was set up with another master key`,
-      );
-    }
+    const key = unwrapOrExplain(master, row);
     const byVersion = versions.get(row.purpose) ?? new Map<number, Buffer>();
     byVersion.set(row.version, key);
     versions.set(row.purpose, byVersion);
   }
   return versions;
+}
+
+function unwrapOrExplain(master: Buffer, row: { purpose: KeyPurpose; version: number; wrapped: string }): Buffer {
+  try {
+    return unwrapKey(master, row.purpose, row.version, row.wrapped);
+  } catch {
+    throw new Error(
+      `the master key does not open data key ${row.purpose} v${row.version}: this database was set up with another master key`,
+    );
+  }
+}
+
+/**
+ * Brings one purpose's versions in memory in line with the database: adds versions another process
+ * created, drops (and zeroes, CRY-11) versions that are retired or were never committed. Returns
+ * the active versions.
+ */
+export async function syncVersions(ring: KeyRing, db: Db, purpose: 'field'): Promise<number[]> {
+  const rows = await db
+    .selectFrom('key_version')
+    .select(['purpose', 'version', 'wrapped'])
+    .where('purpose', '=', purpose)
+    .where('state', '=', 'active')
+    .execute();
+  const byVersion = ring.versions.get(purpose) ?? new Map<number, Buffer>();
+  const active = new Set(rows.map((r) => Number(r.version)));
+  for (const row of rows) {
+    const version = Number(row.version);
+    if (!byVersion.has(version)) byVersion.set(version, unwrapOrExplain(ring.master, { ...row, version }));
+  }
+  for (const [version, key] of byVersion) {
+    if (active.has(version)) continue;
+    byVersion.delete(version);
+    key.fill(0);
+  }
+  ring.versions.set(purpose, byVersion);
+  return [...active].sort((a, b) => a - b);
+}
+
+/** The audit recorder, or a readable error when the composition root has not wired one. */
+export function requireAuditor(ring: KeyRing): KeysAuditor {
+  if (ring.auditor !== null) return ring.auditor;
+  throw new Error(
+    'the keys module has no audit recorder: the composition root must pass { record, recordDetached } from the audit module to openKeyRing',
+  );
 }
 
 /** The newest active version of a purpose's key. */

@@ -35,6 +35,11 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
   // int8 (counts, bigint ids) as JS numbers; MedLedger's counters stay far below 2^53.
   pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number.parseInt(v, 10));
   const pool = new pg.Pool({ connectionString: target.url, max: options.poolSize ?? 10 });
+  // An idle pooled connection can be closed by the server (restart, failover, admin action); pg
+  // reports that on the pool, and an unhandled 'error' event would crash the process.
+  pool.on('error', (err) => {
+    process.emitWarning(`PostgreSQL connection lost while idle: ${err.message}`, 'MedLedgerDatabaseWarning');
+  });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy(), postgresUrl: target.url };
 }

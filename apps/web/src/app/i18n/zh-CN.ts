@@ -156,7 +156,8 @@ export const zhCN = {
       proofOffline:
         '检查人员可离线核验：用 medledger audit export 导出证据包，再用 medledger audit verify-bundle 校验（无需数据库或 MedLedger 密钥）。',
       noProofUnsealed: '此事件尚未封存进 Merkle 树，因此还没有包含证明。封存通常会在片刻后自动完成。',
-      noProofCheckpoint: '此事件已封存为序号 {{index}} 的叶子，但尚无覆盖它的签名检查点；下一个检查点签名后即可查看证明。',
+      noProofCheckpoint:
+        '此事件已封存为序号 {{index}} 的叶子，但尚无覆盖它的签名检查点；下一个检查点签名后即可查看证明。',
     },
   },
   session: {

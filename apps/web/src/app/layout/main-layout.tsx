@@ -1,8 +1,9 @@
-import { HomeOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { AuditOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
+import { AUDIT_READ_PERMISSION } from '../../api/audit';
 import { logout } from '../../api/auth';
 import { sessionQueryKey } from '../../api/session';
 import { Brand } from '../../components/brand';
@@ -45,8 +46,14 @@ export function MainLayout() {
   const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
+  const { permissions } = useCurrentSession();
 
-  const menuItems: MenuProps['items'] = [{ key: '/', icon: <HomeOutlined />, label: t('layout.menuHome') }];
+  const menuItems: MenuProps['items'] = [
+    { key: '/', icon: <HomeOutlined />, label: t('layout.menuHome') },
+    ...(permissions.includes(AUDIT_READ_PERMISSION)
+      ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.menuAudit') }]
+      : []),
+  ];
 
   return (
     <Layout className="ml-layout">

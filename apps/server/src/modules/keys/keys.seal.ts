@@ -1,0 +1,161 @@
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import type { Db } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import type { Ctx } from '../../platform/http/ctx.js';
+import { current, syncVersions } from './keys.ring.js';
+
+/** Where a sealed value lives. Bound into the AAD, so a value cannot be moved elsewhere (CRY-02). */
+export type SealRef = { table: string; column: string; rowId: string };
+
+/**
+ * What `open` needs: the runtime, and who and where for the integrity alert. Pass the request's
+ * `db` when calling inside a transaction: a key reload then reads through it.
+ */
+export type OpenCtx = Omit<Ctx, 'db'> & { db?: Db };
+
+const FORMAT = 'mlk1';
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+// Exact shape (CRY-03): version without leading zeros, a 12-byte nonce (16 chars), at least a tag.
+const SEALED = /^mlk1\.([1-9][0-9]{0,8})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22,})$/;
+
+const PUBLIC_MESSAGE =
+  'A protected value failed its integrity check and was not used. The incident has been recorded for the security administrator; quote the request id when reporting it.';
+
+/** `mlk1.<version>.`: every value sealed under `version` starts with it. */
+export function sealedPrefix(version: number): string {
+  return `${FORMAT}.${version}.`;
+}
+
+/** Unambiguous encoding of several strings: 4-byte big-endian length, then the UTF-8 bytes, each. */
+export function lengthPrefixed(parts: readonly string[]): Buffer {
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const bytes = Buffer.from(part, 'utf8');
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(bytes.length);
+    chunks.push(length, bytes);
+  }
+  const out = Buffer.concat(chunks);
+  for (const c of chunks) c.fill(0);
+  return out;
+}
+
+// CRY-02: the key version is in the AAD too, so rewriting the prefix cannot pass the tag check.
+const fieldAad = (ref: SealRef, version: number) =>
+  lengthPrefixed(['field', ref.table, ref.column, ref.rowId, String(version)]);
+
+/** Seals under an explicit key version (the rewrap job pins its target version). */
+export function sealAt(target: { version: number; key: Buffer }, ref: SealRef, plaintext: string): string {
+  // CRY-05: a fresh random 96-bit nonce per value; keys are rotated long before 2^32 seals.
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', target.key, nonce, { authTagLength: TAG_BYTES });
+  cipher.setAAD(fieldAad(ref, target.version));
+  const data = Buffer.from(plaintext, 'utf8');
+  const body = Buffer.concat([cipher.update(data), cipher.final(), cipher.getAuthTag()]);
+  data.fill(0);
+  return `${sealedPrefix(target.version)}${nonce.toString('base64url')}.${body.toString('base64url')}`;
+}
+
+/** CRY-01/03: AES-256-GCM under the newest active field key, in the versioned text format. */
+export function seal(ctx: Pick<Ctx, 'runtime'>, ref: SealRef, plaintext: string): string {
+  return sealAt(current(ctx.runtime.keys.versions, 'field'), ref, plaintext);
+}
+
+type Parsed = { version: number; nonce: Buffer; body: Buffer } | { reason: string };
+
+function parse(sealed: unknown): Parsed {
+  if (typeof sealed !== 'string') return { reason: 'not a string' };
+  const m = SEALED.exec(sealed);
+  if (m === null) {
+    return { reason: sealed.startsWith(`${FORMAT}.`) ? 'malformed sealed value' : 'not in the sealed format' };
+  }
+  const [version, nonceText, bodyText] = [m[1]!, m[2]!, m[3]!];
+  const nonce = Buffer.from(nonceText, 'base64url');
+  const body = Buffer.from(bodyText, 'base64url');
+  // Node's base64 decoder skips junk and ignores trailing bits; only the canonical text is accepted.
+  if (nonce.length !== NONCE_BYTES || body.length < TAG_BYTES || body.toString('base64url') !== bodyText) {
+    return { reason: 'malformed sealed value' };
+  }
+  return { version: Number(version), nonce, body };
+}
+
+function decrypt(key: Buffer, version: number, nonce: Buffer, body: Buffer, ref: SealRef): string | null {
+  const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+  decipher.setAAD(fieldAad(ref, version));
+  decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
+  const data = decipher.update(body.subarray(0, body.length - TAG_BYTES));
+  try {
+    // CRY-08: the tag comparison happens inside OpenSSL, in constant time.
+    decipher.final();
+  } catch {
+    data.fill(0);
+    return null;
+  }
+  const text = data.toString('utf8');
+  data.fill(0);
+  return text;
+}
+
+/**
+ * ATK-CRYPTO: records `keys.integrity.failed` in its own transaction, so the alert survives the
+ * rollback of the request, then fails closed.
+ */
+async function integrityFailure(ctx: OpenCtx, ref: SealRef, reason: string): Promise<never> {
+  const { runtime } = ctx;
+  runtime.log.error(
+    { table: ref.table, column: ref.column, rowId: ref.rowId, reason },
+    'sealed value failed its integrity check',
+  );
+  const alert = (async () => {
+    const auditor = runtime.keys.auditor;
+    if (auditor === null) throw new Error('no audit recorder is wired into the keys module');
+    const { db: _db, ...detached } = ctx;
+    await auditor.recordDetached(detached, {
+      action: 'keys.integrity.failed',
+      outcome: 'failure',
+      resource: { type: ref.table, id: ref.rowId },
+      data: { table: ref.table, column: ref.column, rowId: ref.rowId, reason },
+    });
+  })().catch((err: unknown) => runtime.log.error({ err }, 'the integrity alert could not be recorded'));
+  // SQLite has one connection: a detached write waits for the caller's transaction to end, so it
+  // is queued instead of awaited (awaiting it here would deadlock).
+  const queued = runtime.dialect === 'sqlite' && ctx.db?.isTransaction === true;
+  if (!queued) await alert;
+  throw new AppError('integrity_failed', PUBLIC_MESSAGE);
+}
+
+/**
+ * Opens a value sealed for `ref`. Any failure (damaged, moved, downgraded, unknown format, retired
+ * key) raises an alert and throws AppError('integrity_failed'): the value is never used.
+ */
+export async function open(ctx: OpenCtx, ref: SealRef, sealed: string): Promise<string> {
+  const parsed = parse(sealed);
+  if ('reason' in parsed) return integrityFailure(ctx, ref, parsed.reason);
+  const ring = ctx.runtime.keys;
+  let key = ring.versions.get('field')?.get(parsed.version);
+  if (key === undefined) {
+    // Another process may have rotated since this one loaded its keys: look once more (CRY-04).
+    await syncVersions(ring, ctx.db ?? ctx.runtime.db, 'field');
+    key = ring.versions.get('field')?.get(parsed.version);
+  }
+  if (key === undefined) return integrityFailure(ctx, ref, `key version ${parsed.version} is retired or unknown`);
+  const text = decrypt(key, parsed.version, parsed.nonce, parsed.body, ref);
+  if (text === null) return integrityFailure(ctx, ref, 'authentication failed: altered, moved or wrong key');
+  return text;
+}
+
+/**
+ * CRY-09: keyed blind index for exact-match search. HMAC-SHA-256 under the blind-index key over
+ * (purpose, value), truncated to 16 bytes, base64url. `purpose` names the index (e.g.
+ * `patient.idNumber`), so equal values in different fields do not share an index.
+ */
+export function blindIndex(ctx: Pick<Ctx, 'runtime'>, purpose: string, value: string): string {
+  const { key } = current(ctx.runtime.keys.versions, 'blind-index');
+  const input = lengthPrefixed([purpose, value]);
+  const digest = createHmac('sha256', key).update(input).digest();
+  input.fill(0);
+  const index = digest.subarray(0, 16).toString('base64url');
+  digest.fill(0);
+  return index;
+}
