@@ -8,7 +8,7 @@
  *
  * Options: --events <n> (default 1000000) for the verification benchmark.
  */
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -102,11 +102,12 @@ async function benchAuditAppend(dir: string): Promise<void> {
   await run(); // warm-up
   const on: number[] = [];
   const off: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    runtime.audit.disabledForBenchmark = false;
-    on.push(await run());
-    runtime.audit.disabledForBenchmark = true;
-    off.push(await run());
+  // Alternate which variant goes first, so neither pays systematically for the other's WAL checkpoints.
+  for (let round = 0; round < 6; round++) {
+    for (const audited of round % 2 === 0 ? [true, false] : [false, true]) {
+      runtime.audit.disabledForBenchmark = !audited;
+      (audited ? on : off).push(await run());
+    }
   }
   runtime.audit.disabledForBenchmark = false;
   clearInterval(sealer);
@@ -114,6 +115,9 @@ async function benchAuditAppend(dir: string): Promise<void> {
   await handle.close();
   const ratio = median(on) / median(off);
   line('audit append', `${fmt(median(on))} req/s`, `${fmt(median(off))} req/s`, ratio, '≥ 0.70', ratio >= 0.7);
+  console.log(
+    `${''.padEnd(14)} baseline: the same mutating request with auditing switched off (benchmark-only switch); SQLite, sealer running`,
+  );
 }
 
 async function benchVerify(dir: string): Promise<void> {
@@ -144,18 +148,20 @@ async function benchVerify(dir: string): Promise<void> {
 
   const bytes = canonicals.reduce((n, c) => n + Buffer.byteLength(c), 0);
   const buffers = canonicals.map((c) => Buffer.from(c, 'utf8'));
-  const rawPerMessage: number[] = [];
   const rawBulk: number[] = [];
+  const rawPerEvent: number[] = [];
   const verifyRuns: number[] = [];
   for (let round = 0; round < 3; round++) {
+    // The machine's raw SHA-256 throughput over the same bytes, as one stream.
     let start = process.hrtime.bigint();
-    for (const b of buffers) createHash('sha256').update(b).digest();
-    rawPerMessage.push(bytes / (Number(process.hrtime.bigint() - start) / 1e9));
-    start = process.hrtime.bigint();
     const h = createHash('sha256');
     for (const b of buffers) h.update(b);
     h.digest();
     rawBulk.push(bytes / (Number(process.hrtime.bigint() - start) / 1e9));
+    // The same bytes hashed one event at a time with the fastest one-shot API (a floor for any verifier).
+    start = process.hrtime.bigint();
+    for (const b of buffers) hash('sha256', b, 'buffer');
+    rawPerEvent.push(bytes / (Number(process.hrtime.bigint() - start) / 1e9));
     start = process.hrtime.bigint();
     const report = await verifyAuditTrail(runtime);
     verifyRuns.push(bytes / (Number(process.hrtime.bigint() - start) / 1e9));
@@ -163,18 +169,10 @@ async function benchVerify(dir: string): Promise<void> {
   }
   await handle.close();
   const mb = (x: number) => `${(x / 1e6).toFixed(0)} MB/s`;
-  const ratio = median(verifyRuns) / median(rawPerMessage);
-  line(
-    `audit verify`,
-    mb(median(verifyRuns)),
-    `${mb(median(rawPerMessage))} (per event)`,
-    ratio,
-    '≥ 0.25',
-    ratio >= 0.25,
-  );
-  const bulkRatio = median(verifyRuns) / median(rawBulk);
+  const ratio = median(verifyRuns) / median(rawBulk);
+  line('audit verify', mb(median(verifyRuns)), `${mb(median(rawBulk))} (stream)`, ratio, '≥ 0.25', ratio >= 0.25);
   console.log(
-    `${''.padEnd(14)} ${`${fmt(EVENTS)} events, ${(bytes / 1e6).toFixed(0)} MB`.padStart(22)}  bulk SHA-256 ${mb(median(rawBulk)).padStart(18)}  ratio ${bulkRatio.toFixed(2)} (one stream, no per-event hashing)`,
+    `${''.padEnd(14)} ${fmt(EVENTS)} events, ${(bytes / 1e6).toFixed(0)} MB; per-event one-shot SHA-256 of the same bytes: ${mb(median(rawPerEvent))} (ratio ${(median(verifyRuns) / median(rawPerEvent)).toFixed(2)})`,
   );
 }
 

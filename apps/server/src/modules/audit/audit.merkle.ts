@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
 /**
  * The writing side of the RFC 6962 Merkle tree: hashing, an append-only compact range (the
@@ -8,19 +8,21 @@ import { createHash } from 'node:crypto';
 
 export const EMPTY_ROOT = createHash('sha256').digest();
 
+// One-shot hashing (no Hash object per call) matters here: verification hashes every event.
+
+/** H(0x00 ‖ UTF-8 bytes of the canonical event); U+0000 encodes as the single byte 0x00. */
 export function leafHashOf(canonical: string): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([0]))
-    .update(canonical, 'utf8')
-    .digest();
+  return hash('sha256', `\u0000${canonical}`, 'buffer');
 }
 
+const nodeInput = Buffer.alloc(65, 0);
+nodeInput[0] = 1;
+
+/** H(0x01 ‖ left ‖ right), through a scratch buffer (hashing is synchronous, so it is never shared). */
 export function nodeHashOf(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256')
-    .update(Buffer.from([1]))
-    .update(left)
-    .update(right)
-    .digest();
+  left.copy(nodeInput, 1);
+  right.copy(nodeInput, 33);
+  return hash('sha256', nodeInput, 'buffer');
 }
 
 /** Roots of the perfect subtrees that make up a tree of `size` leaves, largest (leftmost) first. */

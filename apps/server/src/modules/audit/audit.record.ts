@@ -1,8 +1,8 @@
 import { AUDIT_EVENTS, type AuditAction, type AuditEventData, type AuditOutcome } from '@medledger/contract';
-import canonicalize from 'canonicalize';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
 import type { Runtime } from '../../platform/runtime.js';
+import { canonicalJson } from './audit.canonical.js';
 import { leafHashOf } from './audit.merkle.js';
 import { insertEvent } from './audit.repo.js';
 
@@ -113,9 +113,7 @@ export function buildEvent(
   assertNoSecrets(event.data, 'data');
   assertNoSecrets(event.changes, 'changes');
   assertNoSecrets(event.reason, 'reason');
-  const canonical = canonicalize(event);
-  if (canonical === undefined) throw new Error('audit event cannot be canonicalised');
-  return { event, canonical };
+  return { event, canonical: canonicalJson(event) };
 }
 
 async function write(ctx: Ctx, input: AuditInput): Promise<string> {

@@ -1,7 +1,7 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createHash,
+  hash,
   createPrivateKey,
   createPublicKey,
   generateKeyPairSync,
@@ -144,13 +144,20 @@ export async function openKeyRing(
   }
   const versions = await loadVersions(db, master);
   const macKey = current(versions, 'audit-mac').key;
+  const macInput = Buffer.alloc(64);
   const signing = ed25519(current(versions, 'audit-signing').key);
   const ring: KeyRing = {
     versions,
     master,
     sealedColumns,
     auditor,
-    auditMac: (leafHash) => createHash('sha256').update(macKey).update(leafHash).digest('hex'),
+    auditMac: (leafHash) => {
+      macKey.copy(macInput, 0);
+      leafHash.copy(macInput, 32);
+      const digest = hash('sha256', macInput, 'hex');
+      macInput.fill(0);
+      return digest;
+    },
     auditSigner: { publicKey: signing.publicKey, sign: (message) => sign(null, message, signing.privateKey) },
   };
   return { ring, created };

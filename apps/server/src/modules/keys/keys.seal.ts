@@ -1,6 +1,7 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
+import { randomPooled } from '../../platform/ids.js';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { current, syncVersions } from './keys.ring.js';
 
@@ -27,17 +28,20 @@ export function sealedPrefix(version: number): string {
   return `${FORMAT}.${version}.`;
 }
 
-/** Unambiguous encoding of several strings: 4-byte big-endian length, then the UTF-8 bytes, each. */
+/**
+ * Unambiguous encoding of several strings: 4-byte big-endian length, then the UTF-8 bytes, each.
+ * Built in one allocation (this runs for every seal and open); the parts are names, not secrets.
+ */
 export function lengthPrefixed(parts: readonly string[]): Buffer {
-  const chunks: Buffer[] = [];
+  let total = 0;
+  for (const part of parts) total += 4 + Buffer.byteLength(part, 'utf8');
+  const out = Buffer.allocUnsafe(total);
+  let offset = 0;
   for (const part of parts) {
-    const bytes = Buffer.from(part, 'utf8');
-    const length = Buffer.alloc(4);
-    length.writeUInt32BE(bytes.length);
-    chunks.push(length, bytes);
+    const written = out.write(part, offset + 4, 'utf8');
+    out.writeUInt32BE(written, offset);
+    offset += 4 + written;
   }
-  const out = Buffer.concat(chunks);
-  for (const c of chunks) c.fill(0);
   return out;
 }
 
@@ -48,7 +52,7 @@ const fieldAad = (ref: SealRef, version: number) =>
 /** Seals under an explicit key version (the rewrap job pins its target version). */
 export function sealAt(target: { version: number; key: Buffer }, ref: SealRef, plaintext: string): string {
   // CRY-05: a fresh random 96-bit nonce per value; keys are rotated long before 2^32 seals.
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = randomPooled(NONCE_BYTES);
   const cipher = createCipheriv('aes-256-gcm', target.key, nonce, { authTagLength: TAG_BYTES });
   cipher.setAAD(fieldAad(ref, target.version));
   const data = Buffer.from(plaintext, 'utf8');
