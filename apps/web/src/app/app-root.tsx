@@ -2,6 +2,8 @@ import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import { App as AntApp, ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
 import type { i18n as I18n } from 'i18next';
 import { useEffect, type ReactNode } from 'react';
 import { I18nextProvider, useTranslation } from 'react-i18next';
@@ -23,6 +25,8 @@ function LocalizedAntd({ nonce, children }: { nonce: string | undefined; childre
   useEffect(() => {
     document.title = t('app.title');
   }, [t, locale]);
+  // Date pickers name months and weekdays through dayjs; its locale follows the UI language.
+  dayjs.locale(locale === 'en' ? 'en' : 'zh-cn');
   return (
     <ConfigProvider
       csp={nonce ? { nonce } : undefined}
