@@ -27,6 +27,7 @@ import {
   startBackupSchedule,
 } from './ops/backup.js';
 import { systemCtx } from './platform/http/ctx.js';
+import { every } from './platform/scheduler.js';
 import type { Runtime } from './platform/runtime.js';
 import { describeDatabase, loadConfig, type Config } from './config.js';
 import { issueSetupToken, isSetupComplete } from './modules/identity/index.js';
@@ -149,10 +150,11 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
   const { app } = await buildApp({ runtime, settings: { ...config, webDir }, tls: tlsServerOptions(tls) });
   const sealer = startSealer(runtime);
   // A rotation done from the CLI reaches this process within a minute.
-  const keyReload = setInterval(() => {
-    void reloadKeys(runtime).catch((err: unknown) => runtime.log.error({ err }, 'reloading data keys failed'));
-  }, 60_000);
-  keyReload.unref();
+  const keyReload = every(
+    60_000,
+    () => reloadKeys(runtime),
+    (err: unknown) => runtime.log.error({ err }, 'reloading data keys failed'),
+  );
   const backups =
     config.backupDir === undefined
       ? undefined
@@ -162,12 +164,11 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
           keep: config.backupKeep,
           database: handle,
         });
-  const verifyTimer = setInterval(() => {
-    void verifyAndRecord(runtime, 'schedule').catch((err: unknown) =>
-      runtime.log.error({ err }, 'scheduled audit verification failed'),
-    );
-  }, config.auditVerifyHours * 3_600_000);
-  verifyTimer.unref();
+  const verifier = every(
+    config.auditVerifyHours * 3_600_000,
+    () => verifyAndRecord(runtime, 'schedule'),
+    (err: unknown) => runtime.log.error({ err }, 'scheduled audit verification failed'),
+  );
   await app.listen({ host: config.host, port: config.httpsPort });
   let redirect: Server | undefined;
   if (config.httpPort !== undefined) {
@@ -205,10 +206,9 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       process.off('SIGTERM', stop);
       io.out('Stopping MedLedger…\n');
       redirect?.close();
-      clearInterval(verifyTimer);
-      clearInterval(keyReload);
       void app
         .close()
+        .then(() => Promise.all([verifier.stop(), keyReload.stop()]))
         .then(() => backups?.stop())
         .then(() => sealer.stop())
         .then(() => handle.close())

@@ -43,6 +43,7 @@ import { migrateToLatest } from '../platform/db/migrator.js';
 import { systemCtx } from '../platform/http/ctx.js';
 import { createLogger } from '../platform/logger.js';
 import type { Runtime } from '../platform/runtime.js';
+import { every } from '../platform/scheduler.js';
 
 /*
  * Encrypted backups (BCK-01, GSP art. 51(9)). File format and reasoning:
@@ -1263,28 +1264,11 @@ export function startBackupSchedule(
   options: { dir: string; intervalHours: number; keep: number; database: DbHandle },
 ): { stop: () => Promise<void> } {
   if (!(options.intervalHours > 0)) throw new Error('intervalHours must be positive');
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const tick = () => {
-    if (stopped || running !== null) return;
-    running = runScheduledBackup(runtime, options)
-      .then(
-        () => undefined,
-        (err: unknown) => runtime.log.error({ err }, 'scheduled backup failed'),
-      )
-      .finally(() => {
-        running = null;
-      });
-  };
-  const timer = setInterval(tick, options.intervalHours * 3_600_000);
-  timer.unref();
-  return {
-    stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(
+    options.intervalHours * 3_600_000,
+    () => runScheduledBackup(runtime, options),
+    (err: unknown) => runtime.log.error({ err }, 'scheduled backup failed'),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------

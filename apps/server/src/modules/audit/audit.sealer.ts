@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Runtime } from '../../platform/runtime.js';
+import { every } from '../../platform/scheduler.js';
 import { checkpointBody, signCheckpoint } from './audit.checkpoint.js';
 import {
   appendLeaf,
@@ -153,27 +154,14 @@ export function readWitness(dir: string): { file: string; note: string }[] {
     .map((f) => ({ file: f, note: readFileSync(path.join(dir, f), 'utf8') }));
 }
 
-/** Seals every second in the background until stopped. */
+/** Seals every second in the background (a full sweep every ten minutes) until stopped. */
 export function startSealer(runtime: Runtime, intervalMs = 1000): { stop: () => Promise<void> } {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  let rounds = 0;
-  const timer = setInterval(() => {
-    if (stopped) return;
-    const fullSweep = rounds++ % 600 === 0;
-    running = running
-      .then(() => sealOnce(runtime, { fullSweep }))
-      .catch((err: unknown) => runtime.log.error({ err }, 'audit sealing failed'));
-  }, intervalMs);
-  timer.unref();
+  const onError = (err: unknown) => runtime.log.error({ err }, 'audit sealing failed');
+  const schedule = every(intervalMs, (round) => sealOnce(runtime, { fullSweep: round % 600 === 0 }), onError);
   return {
     stop: async () => {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-      await sealOnce(runtime, { fullSweep: true }).catch((err: unknown) =>
-        runtime.log.error({ err }, 'audit sealing failed'),
-      );
+      await schedule.stop();
+      await sealOnce(runtime, { fullSweep: true }).catch(onError);
     },
   };
 }

@@ -31,6 +31,17 @@ async function disableTriggers(app: TestApp): Promise<void> {
   }
 }
 
+/** As a database superuser would: remove every leaf from `keep` on, with its event, search entry and checkpoints. */
+async function cutTreeAt(app: TestApp, keep: number): Promise<void> {
+  const doomed = (
+    await app.db.selectFrom('audit_leaf').select('eventSeq').where('leafIndex', '>=', keep).execute()
+  ).map((d) => d.eventSeq);
+  await raw(app.db).deleteFrom('audit_leaf').where('leafIndex', '>=', keep).execute();
+  await raw(app.db).deleteFrom('audit_event').where('seq', 'in', doomed).execute();
+  await raw(app.db).deleteFrom('audit_index').where('seq', 'in', doomed).execute();
+  await raw(app.db).deleteFrom('audit_checkpoint').where('treeSize', '>', keep).execute();
+}
+
 /** Records `n` events through the real API (setup-token issuance as the system). */
 async function recordMany(app: TestApp, n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
@@ -367,25 +378,7 @@ describe('ATK-AUDIT-1 tampering at the database level is detected by audit verif
     t = await sealedTrail(40);
     await disableTriggers(t);
     const keep = 25;
-    const doomed = await t.db.selectFrom('audit_leaf').select('eventSeq').where('leafIndex', '>=', keep).execute();
-    await raw(t.db).deleteFrom('audit_leaf').where('leafIndex', '>=', keep).execute();
-    await raw(t.db)
-      .deleteFrom('audit_event')
-      .where(
-        'seq',
-        'in',
-        doomed.map((d) => d.eventSeq),
-      )
-      .execute();
-    await raw(t.db)
-      .deleteFrom('audit_index')
-      .where(
-        'seq',
-        'in',
-        doomed.map((d) => d.eventSeq),
-      )
-      .execute();
-    await raw(t.db).deleteFrom('audit_checkpoint').where('treeSize', '>', keep).execute();
+    await cutTreeAt(t, keep);
     const report = await verifyAuditTrail(t.runtime);
     expect(report.ok).toBe(false);
     expect(report.problems.join('\n')).toMatch(
@@ -432,26 +425,8 @@ describe('ATK-AUDIT-1 tampering at the database level is detected by audit verif
     t = await sealedTrail(40);
     await disableTriggers(t);
     const k = 15;
-    const doomed = await t.db.selectFrom('audit_leaf').select('eventSeq').where('leafIndex', '>=', k).execute();
-    await raw(t.db).deleteFrom('audit_leaf').where('leafIndex', '>=', k).execute();
-    await raw(t.db)
-      .deleteFrom('audit_event')
-      .where(
-        'seq',
-        'in',
-        doomed.map((d) => d.eventSeq),
-      )
-      .execute();
-    await raw(t.db)
-      .deleteFrom('audit_index')
-      .where(
-        'seq',
-        'in',
-        doomed.map((d) => d.eventSeq),
-      )
-      .execute();
+    await cutTreeAt(t, k);
     await raw(t.db).deleteFrom('audit_node').execute();
-    await raw(t.db).deleteFrom('audit_checkpoint').where('treeSize', '>', k).execute();
     // Rebuild the subtree hashes for the kept prefix, then write an alternative history through the
     // real code path (valid MACs: as an attacker holding the application's keys would).
     const { appendLeaf, emptyFrontier } = await import('./audit.merkle.js');
