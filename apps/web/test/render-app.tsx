@@ -22,15 +22,18 @@ export interface MockResponse {
 }
 
 /**
- * Replaces `fetch` with a table of `METHOD /path` → response. Unlisted requests get the 404 the
- * server gives for unknown API routes.
+ * Replaces `fetch` with a table of `METHOD /path` → response, matched on the path alone (so list
+ * requests with a query string reach their handler, which receives the init and the full URL).
+ * Unlisted requests get the 404 the server gives for unknown API routes.
  */
-export function mockApi(routesTable: Record<string, MockResponse | ((init: RequestInit | undefined) => MockResponse)>) {
+export function mockApi(
+  routesTable: Record<string, MockResponse | ((init: RequestInit | undefined, url: URL) => MockResponse)>,
+) {
   const fetchMock = vi.fn<typeof fetch>((input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.pathname : input.url;
-    const key = `${init?.method ?? 'GET'} ${url}`;
-    const route = routesTable[key];
-    const answer = (typeof route === 'function' ? route(init) : route) ?? {
+    const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    const url = new URL(raw, 'http://localhost');
+    const route = routesTable[`${init?.method ?? 'GET'} ${url.pathname}`];
+    const answer = (typeof route === 'function' ? route(init, url) : route) ?? {
       status: 404,
       body: { code: 'not_found', message: 'Route not found', requestId: 'req-test-404' },
     };

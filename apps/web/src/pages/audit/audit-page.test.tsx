@@ -1,30 +1,20 @@
 import type { AuditEventDetailResponse, AuditEventView, AuditStatusResponse } from '@medledger/contract';
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { renderApp, type MockResponse } from '../../../test/render-app';
+import { mockApi, renderApp, type MockResponse } from '../../../test/render-app';
 
 type Handler = MockResponse | ((url: URL) => MockResponse);
 
-/**
- * Like test/render-app's mockApi, but matched on the path alone so that list requests with a query
- * string reach their handler, which gets the full URL.
- */
+/** The shared API mock, with handlers that only need the URL. */
 function stubApi(table: Record<string, Handler>) {
-  const fetchMock = vi.fn<typeof fetch>((input, init) => {
-    const raw = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    const url = new URL(raw, 'http://localhost');
-    const route = table[`${init?.method ?? 'GET'} ${url.pathname}`];
-    const answer = (typeof route === 'function' ? route(url) : route) ?? {
-      status: 404,
-      body: { code: 'not_found', message: 'Route not found', requestId: 'req-test-404' },
-    };
-    const body = answer.body === undefined ? null : JSON.stringify(answer.body);
-    return Promise.resolve(
-      new Response(body, { status: answer.status, headers: { 'content-type': 'application/json' } }),
-    );
-  });
-  vi.stubGlobal('fetch', fetchMock);
-  return fetchMock;
+  return mockApi(
+    Object.fromEntries(
+      Object.entries(table).map(([key, h]) => [
+        key,
+        typeof h === 'function' ? (_init: RequestInit | undefined, url: URL) => h(url) : h,
+      ]),
+    ),
+  );
 }
 
 /** Every URL requested under `pathname`, in order. */
