@@ -78,6 +78,8 @@ export const ConfigSchema = z.strictObject({
   auditCheckpointEvents: wholeNumber(1, 1_000_000).default(1000),
   auditCheckpointSeconds: wholeNumber(1, 86_400, ' seconds').default(300),
   auditVerifyHours: wholeNumber(1, 168, ' hours').default(24),
+  /** AUTH-02/03: `asvs` (length + blocklists, no expiry) or `dengbao` (adds 3 of 4 classes, 90-day age, history of 5). */
+  passwordProfile: z.enum(['asvs', 'dengbao']).default('asvs'),
   /** Scheduled encrypted backups go here; off when unset. */
   backupDir: z.string().min(1).optional(),
   backupIntervalHours: wholeNumber(1, 24 * 31, ' hours').default(24),
@@ -150,6 +152,7 @@ export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
   auditCheckpointEvents: 'MEDLEDGER_AUDIT_CHECKPOINT_EVENTS',
   auditCheckpointSeconds: 'MEDLEDGER_AUDIT_CHECKPOINT_SECONDS',
   auditVerifyHours: 'MEDLEDGER_AUDIT_VERIFY_HOURS',
+  passwordProfile: 'MEDLEDGER_PASSWORD_PROFILE',
   backupDir: 'MEDLEDGER_BACKUP_DIR',
   backupIntervalHours: 'MEDLEDGER_BACKUP_INTERVAL_HOURS',
   backupKeep: 'MEDLEDGER_BACKUP_KEEP',
