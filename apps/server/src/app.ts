@@ -127,7 +127,6 @@ function auditRefusal(runtime: Runtime): (refused: RefusedRequest) => Promise<vo
         requestId: request.id,
         ip: request.ip,
         userAgent: String(request.headers['user-agent'] ?? '').slice(0, 512),
-        log: request.log,
         runtime,
       },
       input,

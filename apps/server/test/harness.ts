@@ -185,7 +185,7 @@ export async function buildTestApp(
  */
 export const headerAuthenticator: Authenticator = (request) => {
   const raw = request.headers['x-test-actor'];
-  if (typeof raw !== 'string') return Promise.resolve(null);
+  if (typeof raw !== 'string') return Promise.resolve({ actor: null, session: null });
   const permissions = raw === '' ? [] : (raw.split(',') as Permission[]);
   const actor: Actor = {
     kind: 'user',
@@ -194,5 +194,5 @@ export const headerAuthenticator: Authenticator = (request) => {
     roles: [],
     permissions: new Set(permissions),
   };
-  return Promise.resolve(actor);
+  return Promise.resolve({ actor, session: null });
 };

@@ -1,7 +1,6 @@
 import { AUDIT_EVENTS, type AuditAction, type AuditEventData, type AuditOutcome } from '@medledger/contract';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
-import type { Runtime } from '../../platform/runtime.js';
 import { canonicalJson } from './audit.canonical.js';
 import { leafHashOf } from './audit.merkle.js';
 import { insertEvent } from './audit.repo.js';
@@ -116,7 +115,10 @@ export function buildEvent(
   return { event, canonical: canonicalJson(event) };
 }
 
-async function write(ctx: Ctx, input: AuditInput): Promise<string> {
+/** What recording needs from a context: who, when, from where, and the executor. */
+export type AuditCtx = Pick<Ctx, 'actor' | 'now' | 'ip' | 'userAgent' | 'requestId' | 'runtime' | 'db'>;
+
+async function write(ctx: AuditCtx, input: AuditInput): Promise<string> {
   const { event, canonical } = buildEvent(ctx, input);
   await insertEvent(
     ctx.db,
@@ -130,7 +132,7 @@ async function write(ctx: Ctx, input: AuditInput): Promise<string> {
  * Records an audit event in the caller's transaction (LOG-07: if this fails, the business change
  * rolls back with it). Returns the event id.
  */
-export async function record<A extends AuditAction>(ctx: Ctx, input: AuditInput<A>): Promise<string | null> {
+export async function record<A extends AuditAction>(ctx: AuditCtx, input: AuditInput<A>): Promise<string | null> {
   if (ctx.runtime.audit.disabledForBenchmark === true) return null;
   return write(ctx, input);
 }
@@ -140,7 +142,7 @@ export async function record<A extends AuditAction>(ctx: Ctx, input: AuditInput<
  * integrity alerts, which must survive the rollback of the request that caused them.
  */
 export async function recordDetached<A extends AuditAction>(
-  ctx: Omit<Ctx, 'db'> & { runtime: Runtime },
+  ctx: Omit<AuditCtx, 'db'>,
   input: AuditInput<A>,
 ): Promise<string> {
   return ctx.runtime.db.transaction().execute((tx) => write({ ...ctx, db: tx }, input));

@@ -15,6 +15,31 @@ export type Actor = {
   authMethod?: string;
 };
 
+/** The caller's server-side session, whatever its stage (password checked, factor enrolment, complete). */
+export type SessionRef = {
+  id: string;
+  userId: string;
+  stage: 'password' | 'enrol_totp' | 'complete';
+  /** SHA-256 of the session token, never the token itself. */
+  tokenHash: string;
+};
+
+/**
+ * What an action may say about the response besides its body: the session cookie and a few headers.
+ * The platform applies it; actions still never see Fastify objects.
+ */
+export type ReplySink = {
+  setSessionCookie: (token: string) => void;
+  clearSessionCookie: () => void;
+  header: (name: 'clear-site-data' | 'retry-after', value: string) => void;
+};
+
+export const noReply: ReplySink = {
+  setSessionCookie: () => undefined,
+  clearSessionCookie: () => undefined,
+  header: () => undefined,
+};
+
 /**
  * Everything an action may use. Actions never see Fastify objects, so the CLI can call them with a
  * system actor. `now` is read once per request from the server clock.
@@ -22,6 +47,9 @@ export type Actor = {
 export type Ctx = {
   /** `null` only on routes declared `public: true`. */
   actor: Actor | null;
+  /** The session behind the request, also when it is not complete yet (multi-factor steps). */
+  session: SessionRef | null;
+  reply: ReplySink;
   db: Db;
   now: Date;
   requestId: string;
@@ -38,6 +66,8 @@ export type Ctx = {
 export function systemCtx(runtime: Runtime, name: string, db: Db = runtime.db): Ctx {
   return {
     actor: { kind: 'system', id: `system:${name}`, name, roles: [], permissions: new Set() },
+    session: null,
+    reply: noReply,
     db,
     now: runtime.clock.now(),
     requestId: `system-${name}-${runtime.clock.now().getTime()}`,
@@ -48,8 +78,11 @@ export function systemCtx(runtime: Runtime, name: string, db: Db = runtime.db): 
   };
 }
 
-/** Resolves the caller of a request, or `null` when it carries no valid credentials. */
-export type Authenticator = (request: FastifyRequest) => Promise<Actor | null>;
+/**
+ * Resolves the caller of a request: the session (any stage) and, when the session is complete, the
+ * actor. `{ actor: null, session: null }` when the request carries no valid credentials.
+ */
+export type Authenticator = (request: FastifyRequest) => Promise<{ actor: Actor | null; session: SessionRef | null }>;
 
-/** Until the identity module plugs in a real authenticator, nobody is authenticated. */
-export const noAuthenticator: Authenticator = () => Promise.resolve(null);
+/** Nobody is authenticated (tools and tests that need no sessions). */
+export const noAuthenticator: Authenticator = () => Promise.resolve({ actor: null, session: null });

@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { z } from 'zod';
 import type { Runtime } from '../runtime.js';
 import { AppError } from '../errors.js';
-import type { Actor, Ctx } from './ctx.js';
+import type { Actor, Ctx, ReplySink, SessionRef } from './ctx.js';
+import { clearedSessionCookie, sessionCookie } from './cookies.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -24,6 +25,11 @@ export type JsonRouteDef<P extends Schema, Q extends Schema, B extends Schema, R
   body?: B;
   response: R;
   status?: number;
+  /**
+   * `false` only for routes that must persist state even when they answer with an error (login
+   * failure counters): the handler then opens its own transactions.
+   */
+  transaction?: false;
   handler: (ctx: Ctx, input: { params: Parsed<P>; query: Parsed<Q>; body: Parsed<B> }) => Promise<z.input<R>>;
 };
 
@@ -49,6 +55,7 @@ type StoredJsonRoute = Access & {
   body?: z.ZodType;
   response: z.ZodType;
   status?: number;
+  transaction?: false;
   handler: (ctx: Ctx, input: { params: unknown; query: unknown; body: unknown }) => Promise<unknown>;
 };
 
@@ -118,13 +125,26 @@ export function checkDeclaration(def: {
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export const isMutating = (method: string): boolean => MUTATING.has(method.toUpperCase());
 
-const actors = new WeakMap<FastifyRequest, Actor>();
-/** Set by the auth hook for non-public routes. */
-export function setActor(request: FastifyRequest, actor: Actor): void {
-  actors.set(request, actor);
+type Auth = { actor: Actor | null; session: SessionRef | null };
+const auths = new WeakMap<FastifyRequest, Auth>();
+/** Set by the auth hook on every request that reached a route. */
+export function setAuth(request: FastifyRequest, auth: Auth): void {
+  auths.set(request, auth);
 }
 export function getActor(request: FastifyRequest): Actor | null {
-  return actors.get(request) ?? null;
+  return auths.get(request)?.actor ?? null;
+}
+function getSession(request: FastifyRequest): SessionRef | null {
+  return auths.get(request)?.session ?? null;
+}
+
+/** Applies what an action asked for (cookie, headers) to the Fastify reply. */
+function replySink(reply: FastifyReply): ReplySink {
+  return {
+    setSessionCookie: (token) => void reply.header('set-cookie', sessionCookie(token)),
+    clearSessionCookie: () => void reply.header('set-cookie', clearedSessionCookie()),
+    header: (name, value) => void reply.header(name, value),
+  };
 }
 
 function issuesOf(part: string, error: z.ZodError): ValidationIssue[] {
@@ -203,6 +223,8 @@ function jsonHandler(def: StoredJsonRoute, deps: RouteDeps) {
     }
     const base = {
       actor: getActor(request),
+      session: getSession(request),
+      reply: replySink(reply),
       now: deps.runtime.clock.now(),
       requestId: request.id,
       ip: request.ip,
@@ -215,7 +237,8 @@ function jsonHandler(def: StoredJsonRoute, deps: RouteDeps) {
       return def.response.parse(result);
     };
     const db = deps.runtime.db;
-    const output = isMutating(def.method) ? await db.transaction().execute(run) : await run(db);
+    const inTransaction = isMutating(def.method) && def.transaction !== false;
+    const output = inTransaction ? await db.transaction().execute(run) : await run(db);
     await reply.status(def.status ?? 200).send(output);
   };
 }

@@ -7,7 +7,7 @@ import { uuidv7 } from '../ids.js';
 import type { Authenticator } from './ctx.js';
 import { API_CSP, STATIC_SECURITY_HEADERS } from './headers.js';
 import { parseJsonBody } from './json-body.js';
-import { RouteDeclarationError, isMutating, setActor } from './route.js';
+import { RouteDeclarationError, isMutating, setAuth } from './route.js';
 
 export type RefusedRequest = { request: FastifyRequest; status: number; body: ErrorResponse };
 
@@ -68,10 +68,11 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     const access = request.routeOptions.config.medledger;
     if (access === undefined) return; // no such route: the not-found handler answers
     if (isMutating(request.method)) checkSameOrigin(request, options.publicOrigin);
+    const auth = await options.authenticate(request);
+    setAuth(request, auth); // also for a denial, so the audit trail names who was refused
     if (access.public) return;
-    const actor = await options.authenticate(request);
+    const actor = auth.actor;
     if (actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
-    setActor(request, actor); // also for a denial, so the audit trail names who was refused
     if (!actor.permissions.has(access.permission)) {
       throw new AppError('forbidden', `Your roles do not include the permission "${access.permission}" needed here.`);
     }
