@@ -3,11 +3,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { migrations } from '../migrations/index.js';
 import { auditRoutes, record, recordDetached, type AuditInput } from './modules/audit/index.js';
-import { identityRoutes } from './modules/identity/index.js';
+import { identityRoutes, sessionAuthenticator } from './modules/identity/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
-import { noAuthenticator, systemCtx, type Authenticator } from './platform/http/ctx.js';
+import { systemCtx, type Authenticator } from './platform/http/ctx.js';
 import { getActor, registerRoutes, type AnyRouteDef } from './platform/http/route.js';
 import { createHttpApp, type HttpOptions, type RefusedRequest } from './platform/http/server.js';
 import { systemRoutes } from './platform/http/system.routes.js';
@@ -21,6 +21,7 @@ export type RuntimeOptions = {
   logger: Logger;
   keys: { masterKey?: string | undefined; masterKeyFile: string };
   audit: { witnessDir: string; checkpointEvents: number; checkpointSeconds: number };
+  identity?: { passwordProfile: 'asvs' | 'dengbao' };
   /** Columns sealed by `keys`, collected from the modules (the rewrap job walks them). */
   sealedColumns?: SealedColumn[];
 };
@@ -48,6 +49,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
     clock: options.clock,
     log: options.logger,
     keys: ring,
+    identity: { passwordProfile: options.identity?.passwordProfile ?? 'asvs' },
     audit: {
       mac: ring.auditMac,
       signer: { keyName: origin, ...ring.auditSigner },
@@ -142,7 +144,7 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
   const { runtime } = options;
   const app = createHttpApp({
     logger: runtime.log,
-    authenticate: options.authenticate ?? noAuthenticator,
+    authenticate: options.authenticate ?? sessionAuthenticator(runtime),
     bodyLimitBytes: options.settings.bodyLimitBytes,
     trustedProxies: options.settings.trustedProxies,
     publicOrigin: new URL(options.settings.publicUrl).origin,

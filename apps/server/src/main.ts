@@ -85,6 +85,7 @@ async function openRuntime(
     clock: systemClock,
     logger: createLogger({ level: level === 'warn' ? config.logLevel : level }),
     keys: { masterKey: config.masterKey, masterKeyFile: config.masterKeyFile },
+    identity: { passwordProfile: config.passwordProfile },
     audit: {
       witnessDir: config.auditWitnessDir,
       checkpointEvents: config.auditCheckpointEvents,

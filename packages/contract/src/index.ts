@@ -1,4 +1,5 @@
 export * from './audit.js';
 export * from './errors.js';
+export * from './identity.js';
 export * from './permissions.js';
 export * from './platform.js';

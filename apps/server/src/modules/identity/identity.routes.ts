@@ -1,7 +1,31 @@
-import { CheckSetupTokenInput, CheckSetupTokenResponse } from '@medledger/contract';
+import {
+  AuthStepResponse,
+  CheckSetupTokenInput,
+  CheckSetupTokenResponse,
+  CreateFirstAdminInput,
+  LoginInput,
+  OkResponse,
+  OneTimeCodeInput,
+  SessionResponse,
+  TotpEnrolConfirmResponse,
+  TotpEnrolStartResponse,
+} from '@medledger/contract';
+import { AppError } from '../../platform/errors.js';
 import { route, type AnyRouteDef } from '../../platform/http/route.js';
 import { checkSetupToken } from './identity.actions.js';
+import {
+  completeWithRecoveryCode,
+  completeWithTotp,
+  confirmTotpEnrolment,
+  createFirstAdministrator,
+  signInWithPassword,
+  signOut,
+  startTotpEnrolment,
+} from './identity.login.js';
+import { SESSION_LIMITS } from './identity.sessions.js';
 
+// The sign-in steps are public routes: they are reached before a complete session exists, and each
+// checks the stage of the session it belongs to. Everything else needs a complete session (AUTH-12).
 export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
@@ -13,6 +37,96 @@ export const identityRoutes: AnyRouteDef[] = [
     handler: async (ctx, { body }) => {
       const { expiresAt } = await checkSetupToken(ctx, body.token);
       return { valid: true as const, expiresAt };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/setup/admin',
+    public: true,
+    summary: 'Create the first administrator with the one-time setup token',
+    body: CreateFirstAdminInput,
+    response: AuthStepResponse,
+    status: 201,
+    handler: (ctx, { body }) => createFirstAdministrator(ctx, body, ctx.runtime.identity.passwordProfile),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    public: true,
+    transaction: false,
+    summary: 'Sign in, step 1: login and password',
+    body: LoginInput,
+    response: AuthStepResponse,
+    handler: (ctx, { body }) => signInWithPassword(ctx, body, ctx.runtime.identity.passwordProfile),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/mfa/totp',
+    public: true,
+    transaction: false,
+    summary: 'Sign in, step 2: authenticator code',
+    body: OneTimeCodeInput,
+    response: AuthStepResponse,
+    handler: (ctx, { body }) => completeWithTotp(ctx, body.code, ctx.runtime.identity.passwordProfile),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/mfa/recovery',
+    public: true,
+    transaction: false,
+    summary: 'Sign in, step 2: a recovery code instead',
+    body: OneTimeCodeInput,
+    response: AuthStepResponse,
+    handler: (ctx, { body }) => completeWithRecoveryCode(ctx, body.code, ctx.runtime.identity.passwordProfile),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/totp/enrol/start',
+    public: true,
+    summary: 'Authenticator enrolment: a new secret to scan',
+    response: TotpEnrolStartResponse,
+    handler: (ctx) => startTotpEnrolment(ctx),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/totp/enrol/confirm',
+    public: true,
+    summary: 'Authenticator enrolment: confirm with a first code; returns recovery codes once',
+    body: OneTimeCodeInput,
+    response: TotpEnrolConfirmResponse,
+    handler: (ctx, { body }) => confirmTotpEnrolment(ctx, body.code),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/logout',
+    public: true,
+    summary: 'Sign out: end the session',
+    response: OkResponse,
+    handler: async (ctx) => {
+      await signOut(ctx);
+      return { ok: true as const };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/session',
+    public: true,
+    summary: 'The signed-in user and their permissions (401 unless the session is complete)',
+    response: SessionResponse,
+    handler: async (ctx) => {
+      const actor = ctx.actor;
+      if (actor?.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to continue.');
+      const user = await ctx.db
+        .selectFrom('user_account')
+        .select(['id', 'name', 'login'])
+        .where('id', '=', actor.id)
+        .executeTakeFirstOrThrow();
+      const privileged = actor.roles.length > 0;
+      return {
+        user,
+        permissions: [...actor.permissions].sort(),
+        idleTimeoutSeconds: (privileged ? SESSION_LIMITS.idlePrivilegedMs : SESSION_LIMITS.idleMs) / 1000,
+      };
     },
   }),
 ];

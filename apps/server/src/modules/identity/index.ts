@@ -3,6 +3,7 @@
  * authorises creating the first administrator.
  */
 import './identity.tables.js';
+import './identity.runtime.js';
 
 export {
   /** Issues a fresh one-time setup token, revoking earlier ones; returns the token to print once. */
@@ -15,3 +16,6 @@ export {
   isSetupComplete,
 } from './identity.actions.js';
 export { identityRoutes } from './identity.routes.js';
+/** The browser-session authenticator (cookie `__Host-sid`), for the composition root. */
+export { sessionAuthenticator, endUserSessions } from './identity.sessions.js';
+export type { IdentityRuntime } from './identity.runtime.js';

@@ -1,0 +1,157 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Permission } from '@medledger/contract';
+import { PERMISSIONS } from '@medledger/contract';
+import type { Db } from '../../platform/db/database.js';
+import type { Actor, Authenticator, Ctx, SessionRef } from '../../platform/http/ctx.js';
+import { readSessionToken } from '../../platform/http/cookies.js';
+import { randomPooled, uuidv7 } from '../../platform/ids.js';
+import type { Runtime } from '../../platform/runtime.js';
+import type { SessionStage, UserAccountTable } from './identity.tables.js';
+
+/** SESS-04: idle 15 min for privileged roles, 30 min otherwise; 12 h absolute. */
+export const SESSION_LIMITS = { idlePrivilegedMs: 15 * 60_000, idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
+/** A session that is not complete (password checked, factor pending) lives at most this long. */
+const PENDING_MS = 10 * 60_000;
+/** lastSeenAt is written at most this often (idle accuracy vs one write per request). */
+const TOUCH_MS = 30_000;
+
+export const tokenDigest = (token: string): string => createHash('sha256').update(token, 'utf8').digest('hex');
+
+/**
+ * Until role assignments exist (the access module), the first administrator's bootstrap role
+ * carries every permission of the catalogue. Privileged: the shorter idle timeout applies.
+ */
+export function permissionsOf(user: Pick<UserAccountTable, 'bootstrapRole'>): Set<Permission> {
+  if (user.bootstrapRole === 'administrator') return new Set(Object.keys(PERMISSIONS) as Permission[]);
+  return new Set();
+}
+
+export const isPrivileged = (user: Pick<UserAccountTable, 'bootstrapRole'>): boolean => user.bootstrapRole !== null;
+
+/**
+ * SESS-01/03: a new session with a fresh 256-bit token (only its digest is stored). Any session the
+ * request already carried is ended first, so a planted cookie never becomes a signed-in one.
+ */
+export async function startSession(
+  ctx: Pick<Ctx, 'db' | 'now' | 'ip' | 'userAgent' | 'session' | 'reply'>,
+  user: Pick<UserAccountTable, 'id' | 'bootstrapRole'>,
+  stage: SessionStage,
+  authMethod: string | null,
+): Promise<SessionRef> {
+  if (ctx.session !== null) await endSession(ctx.db, ctx.session.id, ctx.now, 'replaced');
+  const token = randomPooled(32).toString('base64url');
+  const now = ctx.now.toISOString();
+  const complete = stage === 'complete';
+  const ref: SessionRef = { id: uuidv7(ctx.now.getTime()), userId: user.id, stage, tokenHash: tokenDigest(token) };
+  await ctx.db
+    .insertInto('auth_session')
+    .values({
+      id: ref.id,
+      tokenHash: ref.tokenHash,
+      userId: user.id,
+      stage,
+      authMethod,
+      privileged: isPrivileged(user) ? 1 : 0,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      createdAt: now,
+      lastSeenAt: now,
+      authenticatedAt: complete ? now : null,
+      expiresAt: new Date(ctx.now.getTime() + (complete ? SESSION_LIMITS.absoluteMs : PENDING_MS)).toISOString(),
+      endedAt: null,
+      endReason: null,
+    })
+    .execute();
+  ctx.reply.setSessionCookie(token);
+  return ref;
+}
+
+export async function endSession(db: Db, sessionId: string, at: Date, reason: string): Promise<void> {
+  await db
+    .updateTable('auth_session')
+    .set({ endedAt: at.toISOString(), endReason: reason })
+    .where('id', '=', sessionId)
+    .where('endedAt', 'is', null)
+    .execute();
+}
+
+/** SESS-06: ends every live session of a user (disabled, roles changed, password reset). */
+export async function endUserSessions(db: Db, userId: string, at: Date, reason: string): Promise<number> {
+  const result = await db
+    .updateTable('auth_session')
+    .set({ endedAt: at.toISOString(), endReason: reason })
+    .where('userId', '=', userId)
+    .where('endedAt', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+function idleLimit(privileged: number): number {
+  return privileged === 1 ? SESSION_LIMITS.idlePrivilegedMs : SESSION_LIMITS.idleMs;
+}
+
+/**
+ * The authenticator for browser sessions: reads `__Host-sid`, finds the live session by digest,
+ * enforces absolute and idle lifetimes server-side (SESS-04), and yields the actor only for a
+ * complete session whose account is active. Expired sessions are ended on sight.
+ */
+export function sessionAuthenticator(runtime: Runtime): Authenticator {
+  const none = { actor: null, session: null };
+  return async (request) => {
+    const token = readSessionToken(request);
+    if (token === null) return none;
+    const digest = tokenDigest(token);
+    const now = runtime.clock.now();
+    const row = await runtime.db
+      .selectFrom('auth_session as s')
+      .innerJoin('user_account as u', 'u.id', 's.userId')
+      .select([
+        's.id',
+        's.tokenHash',
+        's.userId',
+        's.stage',
+        's.authMethod',
+        's.privileged',
+        's.lastSeenAt',
+        's.expiresAt',
+        'u.name',
+        'u.login',
+        'u.status',
+        'u.bootstrapRole',
+        'u.employmentEndsAt',
+      ])
+      .where('s.tokenHash', '=', digest)
+      .where('s.endedAt', 'is', null)
+      .executeTakeFirst();
+    if (row === undefined) return none;
+    // Defence in depth: the lookup was by digest; compare it again in constant time.
+    if (!timingSafeEqual(Buffer.from(row.tokenHash, 'hex'), Buffer.from(digest, 'hex'))) return none;
+    const idleFor = now.getTime() - new Date(row.lastSeenAt).getTime();
+    const expired = now.toISOString() >= row.expiresAt || idleFor >= idleLimit(row.privileged);
+    const inactive =
+      row.status !== 'active' || (row.employmentEndsAt !== null && row.employmentEndsAt <= now.toISOString());
+    if (expired || inactive) {
+      await endSession(runtime.db, row.id, now, expired ? 'expired' : 'account inactive');
+      return none;
+    }
+    if (idleFor >= TOUCH_MS) {
+      await runtime.db
+        .updateTable('auth_session')
+        .set({ lastSeenAt: now.toISOString() })
+        .where('id', '=', row.id)
+        .execute();
+    }
+    const session: SessionRef = { id: row.id, userId: row.userId, stage: row.stage, tokenHash: row.tokenHash };
+    if (row.stage !== 'complete') return { actor: null, session };
+    const actor: Actor = {
+      kind: 'user',
+      id: row.userId,
+      name: row.name,
+      roles: row.bootstrapRole === null ? [] : [row.bootstrapRole],
+      permissions: permissionsOf(row),
+      sessionHash: row.tokenHash,
+      ...(row.authMethod === null ? {} : { authMethod: row.authMethod }),
+    };
+    return { actor, session };
+  };
+}

@@ -1,0 +1,307 @@
+import type { LightMyRequestResponse } from 'fastify';
+import { afterEach, describe, expect, test } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/harness.js';
+import { manualClock } from '../../platform/clock.js';
+import { issueSetupToken } from './identity.actions.js';
+import { totpCodeAt } from './identity.totp.js';
+
+const ADMIN = { login: 'qa.zhang', name: '张卫国', password: 'correct horse battery staple 医疗' };
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+function cookieOf(res: LightMyRequestResponse): string {
+  const raw = res.headers['set-cookie'];
+  const header = Array.isArray(raw) ? raw[0] : raw;
+  const token = /__Host-sid=([A-Za-z0-9_-]{43})/.exec(header ?? '')?.[1];
+  if (token === undefined) throw new Error(`no session cookie in ${String(header)}`);
+  return `__Host-sid=${token}`;
+}
+
+const post = (app: TestApp, url: string, payload?: unknown, cookie?: string) =>
+  app.app.inject({
+    method: 'POST',
+    url,
+    ...(payload === undefined ? {} : { payload: payload as object }),
+    headers: cookie === undefined ? {} : { cookie },
+  });
+
+/** Setup link → first administrator → authenticator enrolled. Returns the complete session and the TOTP secret. */
+async function firstAdmin(app: TestApp) {
+  const { token } = await issueSetupToken({ db: app.db, now: app.runtime.clock.now() }, 60);
+  const created = await post(app, '/api/v1/setup/admin', { token, ...ADMIN });
+  expect(created.statusCode, created.body).toBe(201);
+  expect(created.json()).toEqual({ next: 'enrol_totp', methods: [] });
+  const enrolCookie = cookieOf(created);
+  const start = await post(app, '/api/v1/auth/totp/enrol/start', undefined, enrolCookie);
+  expect(start.statusCode, JSON.stringify(app.logs.filter((l) => l.msg === 'request failed'))).toBe(200);
+  const { secret, otpauthUri } = start.json<{ secret: string; otpauthUri: string }>();
+  expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/MedLedger:qa\.zhang\?/);
+  const confirm = await post(
+    app,
+    '/api/v1/auth/totp/enrol/confirm',
+    { code: totpCodeAt(secret, app.runtime.clock.now()) },
+    enrolCookie,
+  );
+  expect(confirm.statusCode, JSON.stringify(app.logs.filter((l) => l.msg === 'request failed'))).toBe(200);
+  const { recoveryCodes } = confirm.json<{ recoveryCodes: string[] }>();
+  return { secret, recoveryCodes, cookie: cookieOf(confirm), enrolCookie };
+}
+
+describe('AUTH-01 first run', () => {
+  test('AUTH-01 a fresh install has no account: default credentials all fail the same way', async () => {
+    t = await buildTestApp();
+    const answers = new Set<string>();
+    for (const [login, password] of [
+      ['admin', 'admin'],
+      ['root', 'root'],
+      ['sa', ''],
+      ['test', 'test123456'],
+      ['administrator', '123456'],
+    ] as const) {
+      const res = await post(t, '/api/v1/auth/login', { login, password: password || 'x' });
+      expect(res.statusCode).toBe(401);
+      const { code, message } = res.json<{ code: string; message: string }>();
+      answers.add(`${code}|${message}`);
+    }
+    expect(answers.size).toBe(1);
+    expect((await t.db.selectFrom('user_account').selectAll().execute()).length).toBe(0);
+  });
+
+  test('AUTH-01 the setup link creates the first administrator once, who must enrol a second factor first', async () => {
+    t = await buildTestApp();
+    const { token } = await issueSetupToken({ db: t.db, now: t.runtime.clock.now() }, 60);
+    const weak = await post(t, '/api/v1/setup/admin', { token, login: 'boss', name: '王芳', password: 'woaini1314' });
+    expect(weak.statusCode).toBe(400);
+    const created = await post(t, '/api/v1/setup/admin', { token, ...ADMIN });
+    expect(created.statusCode, created.body).toBe(201);
+    const again = await post(t, '/api/v1/setup/admin', { token, ...ADMIN, login: 'second' });
+    expect(again.statusCode).toBe(410);
+    const enrolCookie = cookieOf(created);
+    // AUTH-12: before the factor is enrolled the session reaches nothing.
+    const session = await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: enrolCookie } });
+    expect(session.statusCode).toBe(401);
+    const stored = await t.db
+      .selectFrom('user_account')
+      .select(['passwordHash', 'bootstrapRole'])
+      .executeTakeFirstOrThrow();
+    expect(stored.passwordHash).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=1\$/);
+    expect(stored.bootstrapRole).toBe('administrator');
+  });
+});
+
+describe('AUTH-11/12/13 sign-in with password and authenticator', () => {
+  test('AUTH-12 ATK-MFA-1 with only a password (or mid-enrolment) every guarded route answers 401', async () => {
+    t = await buildTestApp();
+    const { enrolCookie, secret } = await firstAdmin(t);
+    await post(t, '/api/v1/auth/logout');
+    const pw = await post(t, '/api/v1/auth/login', { login: ADMIN.login, password: ADMIN.password });
+    expect(pw.json()).toEqual({ next: 'mfa', methods: ['totp', 'recovery'] });
+    const pending = cookieOf(pw);
+    const guarded = t.routes.filter((r) => r.public !== true);
+    expect(guarded.length).toBeGreaterThan(2);
+    for (const cookie of [pending, enrolCookie]) {
+      for (const r of guarded) {
+        const url = r.url.replace(':id', '01900000-0000-7000-8000-000000000000');
+        const res = await t.app.inject({ method: r.method, url, headers: { cookie } });
+        expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
+      }
+      expect((await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } })).statusCode).toBe(401);
+    }
+    expect(secret).toMatch(/^[A-Z2-7]{32}$/);
+  });
+
+  test('AUTH-13 SESS-03 a TOTP code completes the sign-in with a new session id; the pre-MFA id is dead', async () => {
+    t = await buildTestApp();
+    const { secret } = await firstAdmin(t);
+    const pw = await post(t, '/api/v1/auth/login', { login: 'QA.Zhang', password: ADMIN.password });
+    const pending = cookieOf(pw);
+    const wrong = await post(t, '/api/v1/auth/mfa/totp', { code: '000000' }, pending);
+    expect(wrong.statusCode).toBe(401);
+    const done = await post(
+      t,
+      '/api/v1/auth/mfa/totp',
+      { code: totpCodeAt(secret, new Date(Date.now() + 30_000)) },
+      pending,
+    );
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toEqual({ next: 'done', methods: [] });
+    const complete = cookieOf(done);
+    expect(complete).not.toBe(pending);
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: complete } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({
+      user: { login: 'qa.zhang', name: ADMIN.name },
+      permissions: expect.arrayContaining(['system.info.read']) as string[],
+    });
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie: pending } })).statusCode,
+    ).toBe(401);
+    const info = await t.app.inject({ method: 'GET', url: '/api/v1/system/info', headers: { cookie: complete } });
+    expect(info.statusCode).toBe(200);
+  });
+
+  test('AUTH-14 ATK-MFA-3 a TOTP code works once; the replay is refused, alerted and looks like any wrong code', async () => {
+    t = await buildTestApp();
+    const { secret } = await firstAdmin(t);
+    const code = totpCodeAt(secret, new Date(Date.now() + 30_000));
+    const first = await post(
+      t,
+      '/api/v1/auth/mfa/totp',
+      { code },
+      cookieOf(await post(t, '/api/v1/auth/login', ADMIN_LOGIN)),
+    );
+    expect(first.statusCode).toBe(200);
+    const second = await post(
+      t,
+      '/api/v1/auth/mfa/totp',
+      { code },
+      cookieOf(await post(t, '/api/v1/auth/login', ADMIN_LOGIN)),
+    );
+    expect(second.statusCode).toBe(401);
+    const wrong = await post(
+      t,
+      '/api/v1/auth/mfa/totp',
+      { code: '123456' },
+      cookieOf(await post(t, '/api/v1/auth/login', ADMIN_LOGIN)),
+    );
+    expect(second.json<{ message: string }>().message).toBe(wrong.json<{ message: string }>().message);
+    const events = (await t.db.selectFrom('audit_event').select('canonical').execute()).map(
+      (r) => JSON.parse(r.canonical) as { action: string },
+    );
+    expect(events.some((e) => e.action === 'identity.mfa.replayed')).toBe(true);
+  });
+
+  test('AUTH-19 a recovery code signs in once', async () => {
+    t = await buildTestApp();
+    const { recoveryCodes } = await firstAdmin(t);
+    expect(recoveryCodes).toHaveLength(10);
+    const code = recoveryCodes[3]!;
+    const ok = await post(
+      t,
+      '/api/v1/auth/mfa/recovery',
+      { code },
+      cookieOf(await post(t, '/api/v1/auth/login', ADMIN_LOGIN)),
+    );
+    expect(ok.statusCode).toBe(200);
+    const reused = await post(
+      t,
+      '/api/v1/auth/mfa/recovery',
+      { code },
+      cookieOf(await post(t, '/api/v1/auth/login', ADMIN_LOGIN)),
+    );
+    expect(reused.statusCode).toBe(401);
+    const stored = JSON.stringify(await t.db.selectFrom('recovery_code').selectAll().execute());
+    for (const c of recoveryCodes) expect(stored).not.toContain(c);
+  });
+
+  test('ATK-MFA-2 five wrong codes end the sign-in attempt', async () => {
+    t = await buildTestApp();
+    const { secret } = await firstAdmin(t);
+    const pending = cookieOf(await post(t, '/api/v1/auth/login', ADMIN_LOGIN));
+    for (let i = 0; i < 5; i++) {
+      expect((await post(t, '/api/v1/auth/mfa/totp', { code: `00000${i}` }, pending)).statusCode).toBe(401);
+    }
+    const late = await post(
+      t,
+      '/api/v1/auth/mfa/totp',
+      { code: totpCodeAt(secret, new Date(Date.now() + 30_000)) },
+      pending,
+    );
+    expect(late.statusCode).toBe(401);
+    expect(late.json<{ code: string }>().code).toBe('unauthenticated');
+  });
+});
+
+const ADMIN_LOGIN = { login: ADMIN.login, password: ADMIN.password };
+
+describe('AUTH-08 / AUTH-10 brute force and enumeration', () => {
+  test('AUTH-08 ATK-AUTHN-2 50 parallel wrong passwords are counted exactly and lock the account; forged X-Forwarded-For changes nothing', async () => {
+    t = await buildTestApp();
+    await firstAdmin(t);
+    const app = t;
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        app.app.inject({
+          method: 'POST',
+          url: '/api/v1/auth/login',
+          payload: { login: ADMIN.login, password: `wrong password number ${i}` },
+          headers: { 'x-forwarded-for': `203.0.113.${i}` },
+        }),
+      ),
+    );
+    expect(results.every((r) => r.statusCode === 401)).toBe(true);
+    const user = await t.db
+      .selectFrom('user_account')
+      .select(['failedLogins', 'lockedUntil'])
+      .executeTakeFirstOrThrow();
+    expect(Number(user.failedLogins)).toBe(50);
+    expect(user.lockedUntil).not.toBeNull();
+    const correct = await post(t, '/api/v1/auth/login', ADMIN_LOGIN);
+    expect(correct.statusCode).toBe(401);
+    expect(correct.json<{ message: string }>().message).toBe(results[0]!.json<{ message: string }>().message);
+  }, 60_000);
+
+  test('AUTH-10 ATK-AUTHN-5 unknown login and wrong password get byte-identical answers apart from the request id', async () => {
+    t = await buildTestApp();
+    await firstAdmin(t);
+    const unknown = await post(t, '/api/v1/auth/login', { login: 'nobody.here', password: 'some password 1' });
+    const wrong = await post(t, '/api/v1/auth/login', { login: ADMIN.login, password: 'some password 1' });
+    const strip = (r: LightMyRequestResponse) => ({
+      status: r.statusCode,
+      body: { ...r.json<Record<string, unknown>>(), requestId: 'x' },
+    });
+    expect(strip(unknown)).toEqual(strip(wrong));
+  });
+});
+
+describe('SESS sessions', () => {
+  test('SESS-02 the session cookie is __Host-, Secure, HttpOnly, SameSite=Strict, Path=/ and has no Domain', async () => {
+    t = await buildTestApp();
+    const { token } = await issueSetupToken({ db: t.db, now: t.runtime.clock.now() }, 60);
+    const created = await post(t, '/api/v1/setup/admin', { token, ...ADMIN });
+    const header = String(created.headers['set-cookie']);
+    expect(header).toMatch(/^__Host-sid=[A-Za-z0-9_-]{43}; Path=\/; Secure; HttpOnly; SameSite=Strict$/);
+    expect(header).not.toMatch(/Domain/i);
+  });
+
+  test('SESS-03 ATK-SESS-1 a planted session cookie is never adopted', async () => {
+    t = await buildTestApp();
+    await firstAdmin(t);
+    const planted = `__Host-sid=${'A'.repeat(43)}`;
+    const pw = await post(t, '/api/v1/auth/login', ADMIN_LOGIN, planted);
+    expect(cookieOf(pw)).not.toBe(planted);
+  });
+
+  test('SESS-05 sign-out ends the session in the store and sends Clear-Site-Data', async () => {
+    t = await buildTestApp();
+    const { cookie } = await firstAdmin(t);
+    const out = await post(t, '/api/v1/auth/logout', undefined, cookie);
+    expect(out.statusCode).toBe(200);
+    expect(out.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
+    expect(String(out.headers['set-cookie'])).toMatch(/Max-Age=0/);
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  test('SESS-04 idle timeout (15 minutes for an administrator) and 12-hour absolute limit, enforced by the server', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const { cookie } = await firstAdmin(t);
+    const me = () => t!.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } });
+    clock.advance(14 * 60_000);
+    expect((await me()).statusCode).toBe(200);
+    clock.advance(14 * 60_000);
+    expect((await me()).statusCode).toBe(200);
+    clock.advance(15 * 60_000 + 1000);
+    expect((await me()).statusCode).toBe(401);
+    const ended = await t.db
+      .selectFrom('auth_session')
+      .select('endReason')
+      .where('endReason', '=', 'expired')
+      .execute();
+    expect(ended.length).toBeGreaterThan(0);
+  });
+});
