@@ -1,5 +1,9 @@
 #!/usr/bin/env node
 // The `medledger` command. Runs the compiled server; `npm run build` (run by `npm ci`) produces it.
+// argon2 runs on libuv's thread pool (4 threads by default); with up to 4 hashes in flight, file
+// and DNS work would queue behind them. This must be set before the pool is first used.
+process.env.UV_THREADPOOL_SIZE ??= '8';
+
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

@@ -30,7 +30,7 @@ import { systemCtx } from './platform/http/ctx.js';
 import { every } from './platform/scheduler.js';
 import type { Runtime } from './platform/runtime.js';
 import { describeDatabase, loadConfig, type Config } from './config.js';
-import { issueSetupToken, isSetupComplete } from './modules/identity/index.js';
+import { issueSetupToken, isSetupComplete, preloadPasswordPolicy } from './modules/identity/index.js';
 import { systemClock } from './platform/clock.js';
 import { createDb, type DbHandle } from './platform/db/create-db.js';
 import { migrateToLatest, migrationStatus } from './platform/db/migrator.js';
@@ -150,6 +150,7 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
   const webDir = config.webDir ?? defaultWebDir();
   const { app } = await buildApp({ runtime, settings: { ...config, webDir }, tls: tlsServerOptions(tls) });
   const sealer = startSealer(runtime);
+  void preloadPasswordPolicy();
   // A rotation done from the CLI reaches this process within a minute.
   const keyReload = every(
     60_000,

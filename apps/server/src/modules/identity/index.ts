@@ -19,3 +19,5 @@ export { identityRoutes } from './identity.routes.js';
 /** The browser-session authenticator (cookie `__Host-sid`), for the composition root. */
 export { sessionAuthenticator, endUserSessions } from './identity.sessions.js';
 export type { IdentityRuntime } from './identity.runtime.js';
+/** Loads the password dictionaries ahead of the first password change (optional warm-up). */
+export { preloadPasswordPolicy } from './identity.password.js';
