@@ -196,6 +196,9 @@ export const en: Resources = {
     not_found: 'The requested resource does not exist.',
     method_not_allowed: 'The server does not support this operation.',
     conflict: 'The data was changed by someone else. Refresh and try again.',
+    invalid_credentials:
+      'The login or password is incorrect, or the account is temporarily locked. Check them and try again in a few minutes, or ask an administrator.',
+    step_up_required: 'This action needs you to confirm your identity again.',
     setup_token_invalid:
       'The setup link is invalid or has expired. Restart the server, or run medledger admin setup-token.',
     integrity_failed:
