@@ -1,4 +1,5 @@
 import { render } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { createBrowserRouter } from 'react-router';
 import { vi } from 'vitest';
 import { AppRoot } from '../src/app/app-root';
@@ -6,13 +7,17 @@ import { createAppI18n } from '../src/app/i18n';
 import { createQueryClient } from '../src/app/query-client';
 import { routes } from '../src/app/routes';
 
-/** Starts the whole app as src/main.tsx does, at `url` (path, query and hash). */
-export function renderApp(url: string) {
+/**
+ * Starts the whole app as src/main.tsx does, at `url` (path, query and hash). `strict` wraps it in
+ * <StrictMode> as main.tsx does, so that effects run twice on mount.
+ */
+export function renderApp(url: string, { strict = false }: { strict?: boolean } = {}) {
   window.history.replaceState(null, '', url);
   const i18n = createAppI18n();
   const queryClient = createQueryClient();
   const router = createBrowserRouter(routes);
-  const view = render(<AppRoot nonce={undefined} i18n={i18n} queryClient={queryClient} router={router} />);
+  const app = <AppRoot nonce={undefined} i18n={i18n} queryClient={queryClient} router={router} />;
+  const view = render(strict ? <StrictMode>{app}</StrictMode> : app);
   return { ...view, i18n, queryClient, router };
 }
 

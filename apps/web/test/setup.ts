@@ -25,6 +25,9 @@ window.ResizeObserver ??= class {
   disconnect() {}
 };
 
+// Nor a canvas: antd's QRCode draws on one, and simply skips drawing when there is no 2D context.
+HTMLCanvasElement.prototype.getContext = (() => null) as typeof HTMLCanvasElement.prototype.getContext;
+
 // Vitest does not enable globals here, so Testing Library cannot register its own cleanup.
 afterEach(() => {
   cleanup();

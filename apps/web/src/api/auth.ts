@@ -1,13 +1,41 @@
-import { apiRequest } from './client';
+import {
+  AuthStepResponse,
+  TotpEnrolConfirmResponse,
+  TotpEnrolStartResponse,
+  type LoginInput,
+} from '@medledger/contract';
+import { apiJson, apiRequest } from './client';
 
-export interface LoginInput {
-  login: string;
-  password: string;
+export type { LoginInput };
+
+/**
+ * The sign-in steps. Each answers with what comes next; the session cookie (HttpOnly) is set by the
+ * server along the way, and the signed-in session itself comes from `GET /api/v1/session` at the end.
+ */
+
+/** Step 1, `POST /api/v1/auth/login`. */
+export function login(input: LoginInput): Promise<AuthStepResponse> {
+  return apiJson('/auth/login', AuthStepResponse, { method: 'POST', body: input });
 }
 
-/** `POST /api/v1/auth/login`; the session itself comes from `GET /api/v1/session` afterwards. */
-export async function login(input: LoginInput): Promise<void> {
-  await apiRequest('/auth/login', { method: 'POST', body: input });
+/** Step 2, `POST /api/v1/auth/mfa/totp`: the 6-digit code of the authenticator app. */
+export function verifyTotpCode(code: string): Promise<AuthStepResponse> {
+  return apiJson('/auth/mfa/totp', AuthStepResponse, { method: 'POST', body: { code } });
+}
+
+/** Step 2 instead, `POST /api/v1/auth/mfa/recovery`: one of the recovery codes. */
+export function verifyRecoveryCode(code: string): Promise<AuthStepResponse> {
+  return apiJson('/auth/mfa/recovery', AuthStepResponse, { method: 'POST', body: { code } });
+}
+
+/** Authenticator enrolment, step 1: a new secret. Each call replaces the previous unconfirmed one. */
+export function startTotpEnrolment() {
+  return apiJson('/auth/totp/enrol/start', TotpEnrolStartResponse, { method: 'POST' });
+}
+
+/** Authenticator enrolment, step 2: the first code confirms it; the recovery codes come back once. */
+export function confirmTotpEnrolment(code: string) {
+  return apiJson('/auth/totp/enrol/confirm', TotpEnrolConfirmResponse, { method: 'POST', body: { code } });
 }
 
 /** `POST /api/v1/auth/logout`, without a body. */

@@ -1,4 +1,9 @@
-import { CheckSetupTokenResponse, type CheckSetupTokenInput } from '@medledger/contract';
+import {
+  AuthStepResponse,
+  CheckSetupTokenResponse,
+  type CheckSetupTokenInput,
+  type CreateFirstAdminInput,
+} from '@medledger/contract';
 import { useQuery } from '@tanstack/react-query';
 import { apiJson } from './client';
 
@@ -17,4 +22,12 @@ export function useSetupTokenCheck(token: string | undefined) {
     gcTime: 0,
     refetchOnWindowFocus: false,
   });
+}
+
+/**
+ * `POST /api/v1/setup/admin`: consumes the setup token and creates the first administrator. The
+ * answer's session can do nothing but enrol the authenticator (`next: 'enrol_totp'`).
+ */
+export function createFirstAdmin(input: CreateFirstAdminInput): Promise<AuthStepResponse> {
+  return apiJson('/setup/admin', AuthStepResponse, { method: 'POST', body: input });
 }

@@ -1,11 +1,21 @@
-import { fireEvent, screen, waitFor } from '@testing-library/react';
+import { fireEvent, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { mockApi, renderApp } from '../../test/render-app';
+import { mockApi, renderApp, type MockResponse } from '../../test/render-app';
+import { LANGUAGE_STORAGE_KEY } from './i18n';
+
+const signedOut: MockResponse = {
+  status: 401,
+  body: { code: 'unauthenticated', message: 'Sign in to continue.', requestId: 'r0' },
+};
 
 const signedIn = {
   'GET /api/v1/session': {
     status: 200,
-    body: { user: { id: 'u1', name: '张三', login: 'zhang.san' }, permissions: ['system.info.read'] },
+    body: {
+      user: { id: 'u1', name: '张三', login: 'zhang.san' },
+      permissions: ['system.info.read', 'audit.event.read'],
+      idleTimeoutSeconds: 900,
+    },
   },
   'GET /api/v1/system/info': {
     status: 200,
@@ -65,14 +75,28 @@ describe('routing', () => {
   });
 
   it('signs out through POST /api/v1/auth/logout and returns to the login page', async () => {
-    const fetchMock = mockApi({ ...signedIn, 'POST /api/v1/auth/logout': { status: 204 } });
+    let loggedIn = true;
+    const fetchMock = mockApi({
+      ...signedIn,
+      'GET /api/v1/session': () => (loggedIn ? signedIn['GET /api/v1/session'] : signedOut),
+      'POST /api/v1/auth/logout': () => {
+        loggedIn = false;
+        return { status: 200, body: { ok: true } };
+      },
+    });
     renderApp('/');
 
     fireEvent.click(await screen.findByRole('button', { name: /张三/ }));
     fireEvent.click(await screen.findByText('退出登录'));
 
-    await waitFor(() => expect(window.location.pathname).toBe('/login'));
-    expect(fetchMock).toHaveBeenCalledWith('/api/v1/auth/logout', expect.objectContaining({ method: 'POST' }));
+    expect(await screen.findByRole('heading', { name: '登录' })).toBeTruthy();
+    expect(window.location.pathname).toBe('/login');
+    const logoutCall = fetchMock.mock.calls.find(([url]) => url === '/api/v1/auth/logout');
+    expect(logoutCall?.[1]).toEqual(expect.objectContaining({ method: 'POST', credentials: 'same-origin' }));
+    expect(logoutCall?.[1]?.body).toBeUndefined();
+    // Signing out on purpose is not an ended session, and nothing of the user stays on screen.
+    expect(screen.queryByText(/登录已结束/)).toBeNull();
+    expect(screen.queryByText('欢迎，张三')).toBeNull();
   });
 
   it('sends a signed-in user from /login to the home page', async () => {
@@ -86,24 +110,74 @@ describe('routing', () => {
   it('returns to the intended page once signing in succeeds', async () => {
     let loggedIn = false;
     const fetchMock = mockApi({
-      'GET /api/v1/session': () =>
-        loggedIn
-          ? signedIn['GET /api/v1/session']
-          : { status: 401, body: { code: 'unauthenticated', message: 'x', requestId: 'r3' } },
-      'POST /api/v1/auth/login': () => {
+      'GET /api/v1/session': () => (loggedIn ? signedIn['GET /api/v1/session'] : signedOut),
+      'POST /api/v1/auth/login': { status: 200, body: { next: 'mfa', methods: ['totp', 'recovery'] } },
+      'POST /api/v1/auth/mfa/totp': () => {
         loggedIn = true;
-        return { status: 204 };
+        return { status: 200, body: { next: 'done', methods: [] } };
       },
+      'GET /api/v1/audit/status': { status: 503, body: { code: 'service_unavailable', message: 'x', requestId: 'r4' } },
+      'GET /api/v1/audit/events': { status: 200, body: { events: [], nextBefore: null } },
+    });
+    const { router } = renderApp('/audit?outcome=denied');
+
+    expect(await screen.findByRole('heading', { name: '登录' })).toBeTruthy();
+    expect(router.state.location.state).toEqual({ from: '/audit?outcome=denied' });
+    fireEvent.change(screen.getByLabelText('账号'), { target: { value: 'zhang.san' } });
+    fireEvent.change(screen.getByLabelText('密码'), { target: { value: 'correct horse battery staple' } });
+    fireEvent.click(screen.getByRole('button', { name: '登录' }));
+    fireEvent.change(await screen.findByLabelText('验证码'), { target: { value: '123456' } });
+    fireEvent.click(screen.getByRole('button', { name: '验证' }));
+
+    expect(await screen.findByRole('heading', { name: '审计日志' })).toBeTruthy();
+    expect(window.location.pathname + window.location.search).toBe('/audit?outcome=denied');
+    expect(fetchMock.mock.calls.map(([url]) => url)).toContain('/api/v1/auth/mfa/totp');
+  });
+
+  it('returns to /login with a message when a later call finds the session ended (401)', async () => {
+    let sessionLive = true;
+    const fetchMock = mockApi({
+      'GET /api/v1/session': () => (sessionLive ? signedIn['GET /api/v1/session'] : signedOut),
+      'GET /api/v1/system/info': () => {
+        // The idle timeout passed on the server between the two calls.
+        sessionLive = false;
+        return signedOut;
+      },
+    });
+    const { router } = renderApp('/');
+
+    expect(await screen.findByText('您的登录已结束（长时间未操作，或已在服务器端退出），请重新登录。')).toBeTruthy();
+    expect(window.location.pathname).toBe('/login');
+    expect(router.state.location.state).toEqual({ from: '/', notice: 'session_ended' });
+    expect(screen.queryByText('欢迎，张三')).toBeNull();
+    expect(screen.getByLabelText('账号')).toBeTruthy();
+    // No retry of the refused call, and no loop back into the signed-in pages.
+    expect(fetchMock.mock.calls.filter(([url]) => url === '/api/v1/system/info')).toHaveLength(1);
+  });
+
+  it('still returns to the login page when signing out is refused with 401, without the ended-session message', async () => {
+    window.localStorage.setItem(LANGUAGE_STORAGE_KEY, 'en');
+    mockApi({
+      'GET /api/v1/session': signedIn['GET /api/v1/session'],
       'GET /api/v1/system/info': signedIn['GET /api/v1/system/info'],
+      'POST /api/v1/auth/logout': signedOut,
     });
     renderApp('/');
 
-    fireEvent.change(await screen.findByLabelText('账号'), { target: { value: 'zhang.san' } });
-    fireEvent.change(screen.getByLabelText('密码'), { target: { value: 'correct horse battery staple' } });
-    fireEvent.click(screen.getByRole('button', { name: '登录' }));
+    // A logout refused as unauthenticated: the session was already gone on the server.
+    fireEvent.click(await screen.findByRole('button', { name: /张三/ }));
+    fireEvent.click(await screen.findByText('Sign out'));
 
-    expect(await screen.findByText('欢迎，张三')).toBeTruthy();
-    expect(window.location.pathname).toBe('/');
-    expect(fetchMock.mock.calls.map(([url]) => url)).toContain('/api/v1/auth/login');
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeTruthy();
+    expect(window.location.pathname).toBe('/login');
+    expect(screen.queryByText(/Your session has ended/)).toBeNull();
+  });
+
+  it('does not treat a 401 before signing in as an ended session', async () => {
+    mockApi({ 'GET /api/v1/session': signedOut });
+    renderApp('/');
+
+    expect(await screen.findByRole('heading', { name: '登录' })).toBeTruthy();
+    expect(screen.queryByText(/登录已结束/)).toBeNull();
   });
 });

@@ -1,8 +1,9 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { Button, Result, Spin } from 'antd';
 import { createContext, use } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, Outlet, useLocation } from 'react-router';
-import { useSession, type Session } from '../api/session';
+import { useSession, wasSessionEnded, type Session } from '../api/session';
 
 const SessionContext = createContext<Session | null>(null);
 
@@ -13,19 +14,31 @@ export function useCurrentSession(): Session {
   return session;
 }
 
-/** Where the login page sends the user back to; kept in router state, never in the URL. */
+/** Why the user was sent to the login page; each has a message there. */
+export const LOGIN_NOTICES = ['session_ended', 'sign_in_expired', 'enrolment_expired'] as const;
+export type LoginNotice = (typeof LOGIN_NOTICES)[number];
+
+/** Router state of /login: where to go back to, and why the user is here. Never in the URL. */
 export interface LoginRedirectState {
-  from: string;
+  from?: string;
+  notice?: LoginNotice;
 }
 
-export function isLoginRedirectState(value: unknown): value is LoginRedirectState {
-  return typeof value === 'object' && value !== null && typeof (value as Partial<LoginRedirectState>).from === 'string';
+/** Reads router state defensively: it survives reloads and could come from an older version. */
+export function readLoginRedirectState(value: unknown): LoginRedirectState {
+  if (typeof value !== 'object' || value === null) return {};
+  const { from, notice } = value as Record<string, unknown>;
+  return {
+    ...(typeof from === 'string' ? { from } : {}),
+    ...((LOGIN_NOTICES as readonly unknown[]).includes(notice) ? { notice: notice as LoginNotice } : {}),
+  };
 }
 
 /** Route guard: renders its child routes with a session, otherwise redirects to /login. */
 export function RequireSession() {
   const { t } = useTranslation();
   const location = useLocation();
+  const queryClient = useQueryClient();
   const session = useSession();
 
   if (session.isPending) {
@@ -49,7 +62,10 @@ export function RequireSession() {
     );
   }
   if (!session.data) {
-    const state: LoginRedirectState = { from: location.pathname + location.search };
+    const state: LoginRedirectState = {
+      from: location.pathname + location.search,
+      ...(wasSessionEnded(queryClient) ? { notice: 'session_ended' as const } : {}),
+    };
     return <Navigate to="/login" replace state={state} />;
   }
   return (

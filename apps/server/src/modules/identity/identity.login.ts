@@ -284,13 +284,20 @@ export async function completeWithRecoveryCode(
     return finishSignIn({ ...ctx, db: tx }, user, 'password+recovery');
   });
   if (done === null) {
-    await mfaFailure(ctx, session.id, session.userId, profile, false);
+    await mfaFailure(ctx, session.id, session.userId, profile, false, 'recovery');
     throw new AppError('invalid_credentials', BAD_CODE);
   }
   return done;
 }
 
-async function mfaFailure(ctx: Ctx, sessionId: string, userId: string, profile: PasswordProfile, replay: boolean) {
+async function mfaFailure(
+  ctx: Ctx,
+  sessionId: string,
+  userId: string,
+  profile: PasswordProfile,
+  replay: boolean,
+  step: 'totp' | 'recovery' = 'totp',
+) {
   // The request's transaction rolls back with the error; these records must outlive it.
   const row = await ctx.runtime.db
     .updateTable('auth_session')
@@ -309,7 +316,7 @@ async function mfaFailure(ctx: Ctx, sessionId: string, userId: string, profile: 
       },
     );
   }
-  await countFailure(ctx, userId, profile, 'totp');
+  await countFailure(ctx, userId, profile, step);
   // ATK-MFA-2: five wrong codes end this sign-in attempt.
   if (row !== undefined && Number(row.mfaFailures) >= MFA_ATTEMPTS) {
     await endSession(ctx.runtime.db, sessionId, ctx.now, 'too many wrong codes');
@@ -368,8 +375,15 @@ export async function startTotpEnrolment(ctx: Ctx): Promise<{ secret: string; ot
   return { secret, otpauthUri: totpUri(secret, user.login) };
 }
 
-/** TOTP enrolment, step 2: the first code confirms the app; recovery codes are issued (shown once). */
-export async function confirmTotpEnrolment(ctx: Ctx, code: string): Promise<{ next: 'done'; recoveryCodes: string[] }> {
+/**
+ * TOTP enrolment, step 2 (outside a request transaction): the first code confirms the app and
+ * recovery codes are issued (shown once). Wrong codes count like sign-in codes: five end the session.
+ */
+export async function confirmTotpEnrolment(
+  ctx: Ctx,
+  code: string,
+  profile: PasswordProfile,
+): Promise<{ next: 'done'; recoveryCodes: string[] }> {
   const session = pendingSession(ctx, 'enrol_totp');
   const factor = await ctx.db
     .selectFrom('mfa_totp as t')
@@ -382,33 +396,39 @@ export async function confirmTotpEnrolment(ctx: Ctx, code: string): Promise<{ ne
   }
   const secret = await open(ctx, { table: 'mfa_totp', column: 'secretSealed', rowId: factor.id }, factor.secretSealed);
   const check = checkTotp(secret, code, ctx.now, 0);
-  if (!check.ok) throw new AppError('invalid_credentials', BAD_CODE);
-  await ctx.db
-    .updateTable('mfa_totp')
-    .set({ confirmedAt: ctx.now.toISOString(), lastStep: check.step })
-    .where('userId', '=', factor.id)
-    .execute();
+  if (!check.ok) {
+    await mfaFailure(ctx, session.id, factor.id, profile, false);
+    throw new AppError('invalid_credentials', BAD_CODE);
+  }
   const codes = newRecoveryCodes();
-  await ctx.db.deleteFrom('recovery_code').where('userId', '=', factor.id).execute();
-  await ctx.db
-    .insertInto('recovery_code')
-    .values(
-      codes.map((c) => ({
-        id: uuidv7(ctx.now.getTime()),
-        userId: factor.id,
-        codeHash: recoveryCodeDigest(c),
-        createdAt: ctx.now.toISOString(),
-        usedAt: null,
-      })),
-    )
-    .execute();
-  await record(ctx, {
-    action: 'identity.totp.enrolled',
-    outcome: 'success',
-    resource: { type: 'user_account', id: factor.id },
-    data: { codesIssued: codes.length },
+  await ctx.db.transaction().execute(async (tx) => {
+    const txCtx = { ...ctx, db: tx };
+    await tx
+      .updateTable('mfa_totp')
+      .set({ confirmedAt: ctx.now.toISOString(), lastStep: check.step })
+      .where('userId', '=', factor.id)
+      .execute();
+    await tx.deleteFrom('recovery_code').where('userId', '=', factor.id).execute();
+    await tx
+      .insertInto('recovery_code')
+      .values(
+        codes.map((c) => ({
+          id: uuidv7(ctx.now.getTime()),
+          userId: factor.id,
+          codeHash: recoveryCodeDigest(c),
+          createdAt: ctx.now.toISOString(),
+          usedAt: null,
+        })),
+      )
+      .execute();
+    await record(txCtx, {
+      action: 'identity.totp.enrolled',
+      outcome: 'success',
+      resource: { type: 'user_account', id: factor.id },
+      data: { codesIssued: codes.length },
+    });
+    await finishSignIn(txCtx, factor, 'password+totp');
   });
-  await finishSignIn(ctx, factor, 'password+totp');
   return { next: 'done', recoveryCodes: codes };
 }
 

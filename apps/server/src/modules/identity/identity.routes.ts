@@ -91,10 +91,11 @@ export const identityRoutes: AnyRouteDef[] = [
     method: 'POST',
     url: '/api/v1/auth/totp/enrol/confirm',
     public: true,
+    transaction: false,
     summary: 'Authenticator enrolment: confirm with a first code; returns recovery codes once',
     body: OneTimeCodeInput,
     response: TotpEnrolConfirmResponse,
-    handler: (ctx, { body }) => confirmTotpEnrolment(ctx, body.code),
+    handler: (ctx, { body }) => confirmTotpEnrolment(ctx, body.code, ctx.runtime.identity.passwordProfile),
   }),
   route({
     method: 'POST',

@@ -218,6 +218,30 @@ describe('AUTH-11/12/13 sign-in with password and authenticator', () => {
 
 const ADMIN_LOGIN = { login: ADMIN.login, password: ADMIN.password };
 
+describe('ATK-MFA-2 enrolment codes are limited too', () => {
+  test('ATK-MFA-2 five wrong codes while enrolling end the session', async () => {
+    t = await buildTestApp();
+    const { token } = await issueSetupToken({ db: t.db, now: t.runtime.clock.now() }, 60);
+    const cookie = cookieOf(await post(t, '/api/v1/setup/admin', { token, ...ADMIN }));
+    const { secret } = (await post(t, '/api/v1/auth/totp/enrol/start', undefined, cookie)).json<{ secret: string }>();
+    for (let i = 0; i < 5; i++) {
+      expect((await post(t, '/api/v1/auth/totp/enrol/confirm', { code: `11111${i}` }, cookie)).statusCode).toBe(401);
+    }
+    const late = await post(
+      t,
+      '/api/v1/auth/totp/enrol/confirm',
+      { code: totpCodeAt(secret, t.runtime.clock.now()) },
+      cookie,
+    );
+    expect(late.statusCode).toBe(401);
+    expect(late.json<{ code: string }>().code).toBe('unauthenticated');
+    const failures = (await t.db.selectFrom('audit_event').select('canonical').execute()).filter((r) =>
+      r.canonical.includes('identity.login.failed'),
+    );
+    expect(failures).toHaveLength(5);
+  });
+});
+
 describe('AUTH-08 / AUTH-10 brute force and enumeration', () => {
   test('AUTH-08 ATK-AUTHN-2 50 parallel wrong passwords are counted exactly and lock the account; forged X-Forwarded-For changes nothing', async () => {
     t = await buildTestApp();

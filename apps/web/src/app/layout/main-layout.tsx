@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { AUDIT_READ_PERMISSION } from '../../api/audit';
 import { logout } from '../../api/auth';
-import { sessionQueryKey } from '../../api/session';
+import { clearSession } from '../../api/session';
 import { Brand } from '../../components/brand';
 import { LanguageSwitch } from '../../components/language-switch';
 import { useCurrentSession } from '../session';
@@ -20,10 +20,9 @@ function UserMenu() {
   const signOut = useMutation({
     mutationFn: logout,
     onError: () => void message.warning(t('layout.signOutFailed')),
-    // Whatever the server said, nothing of this session stays in the page.
+    // Whatever the server said, the session ends here; the login page then drops every cached answer.
     onSettled: async () => {
-      queryClient.setQueryData(sessionQueryKey, null);
-      queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== sessionQueryKey[0] });
+      clearSession(queryClient, { ended: false });
       await navigate('/login', { replace: true });
     },
   });

@@ -1,81 +1,98 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Form, Input, Typography } from 'antd';
+import type { AuthStepResponse } from '@medledger/contract';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Card, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useLocation } from 'react-router';
-import { login, type LoginInput } from '../../api/auth';
-import { ApiError } from '../../api/client';
-import { sessionQuery, useSession } from '../../api/session';
-import { isLoginRedirectState } from '../../app/session';
-import { ApiErrorAlert } from '../../components/api-error-alert';
+import { Navigate, useLocation, useNavigate } from 'react-router';
+import { forgetUserData, refreshSession, sessionEndedKey, sessionQueryKey, useSession } from '../../api/session';
+import { readLoginRedirectState, type LoginNotice } from '../../app/session';
 import { PublicLayout } from '../../components/public-layout';
+import { CodeStep, type SecondFactor } from './code-step';
+import { PasswordStep } from './password-step';
 
 /** Only a path inside this app is a valid place to return to after signing in. */
-function returnPath(state: unknown): string {
-  if (!isLoginRedirectState(state)) return '/';
+function returnPath(from: string | undefined): string {
   // "//host" and "/\host" would leave the origin.
-  return /^\/(?![/\\])/.test(state.from) ? state.from : '/';
+  return from !== undefined && /^\/(?![/\\])/.test(from) ? from : '/';
 }
 
+type Step = { kind: 'password' } | { kind: 'code'; factor: SecondFactor; login: string };
+
+/**
+ * `/login`: the password, then (same page) the authenticator code or a recovery code. Accounts
+ * without an authenticator yet continue on /enrol-totp.
+ */
 export function LoginPage() {
   const { t } = useTranslation();
   const location = useLocation();
+  const navigate = useNavigate();
   const queryClient = useQueryClient();
   const session = useSession();
-  const [form] = Form.useForm<LoginInput>();
-  const target = returnPath(location.state);
+  const redirect = readLoginRedirectState(location.state);
+  const target = returnPath(redirect.from);
+  const [step, setStep] = useState<Step>({ kind: 'password' });
+  // The reason the user was sent here applies until they start signing in again.
+  const [notice, setNotice] = useState<LoginNotice | null>(redirect.notice ?? null);
 
-  const signIn = useMutation({
-    mutationFn: login,
-    // The session query then holds the user, and the <Navigate> below leaves this page.
-    onSuccess: () => queryClient.fetchQuery({ ...sessionQuery, staleTime: 0 }),
-    onError: () => form.setFieldValue('password', ''),
-  });
+  useEffect(() => {
+    // Whoever signs in next starts from nothing; the message about an ended session has been
+    // passed on, so later redirects are ordinary ones.
+    forgetUserData(queryClient);
+    queryClient.setQueryData(sessionEndedKey, false);
+  }, [queryClient]);
 
   if (session.data) return <Navigate to={target} replace />;
 
-  const error = signIn.error;
-  const errorMessage =
-    error instanceof ApiError && (error.status === 404 || error.code === 'not_found')
-      ? t('login.notAvailable')
-      : error instanceof ApiError && error.code === 'unauthenticated'
-        ? t('login.invalidCredentials')
-        : undefined;
+  /** What the server said comes next, after either step. */
+  async function proceed(answer: AuthStepResponse, login: string): Promise<void> {
+    switch (answer.next) {
+      case 'mfa':
+        setStep({ kind: 'code', factor: answer.methods.includes('totp') ? 'totp' : 'recovery', login });
+        return;
+      case 'enrol_totp':
+        await navigate('/enrol-totp');
+        return;
+      case 'done':
+        // The session query then holds the user, and the <Navigate> above leaves this page.
+        await refreshSession(queryClient);
+        if (!queryClient.getQueryData(sessionQueryKey)) {
+          setStep({ kind: 'password' });
+          setNotice('sign_in_expired');
+        }
+        return;
+    }
+  }
+
+  /** The pending sign-in ended on the server (timeout, too many wrong codes): start again. */
+  function startOver(reason: LoginNotice | null) {
+    setStep({ kind: 'password' });
+    setNotice(reason);
+  }
 
   return (
     <PublicLayout>
       <Card>
-        <Typography.Title level={2}>{t('login.title')}</Typography.Title>
-        <Form<LoginInput>
-          form={form}
-          name="login"
-          layout="vertical"
-          requiredMark={false}
-          disabled={signIn.isPending}
-          onFinish={(values) => signIn.mutate({ login: values.login.trim(), password: values.password })}
-        >
-          <Form.Item
-            label={t('login.login')}
-            name="login"
-            rules={[{ required: true, whitespace: true, message: t('login.loginRequired') }]}
-          >
-            <Input autoComplete="username" autoCapitalize="none" spellCheck={false} autoFocus />
-          </Form.Item>
-          <Form.Item
-            label={t('login.password')}
-            name="password"
-            rules={[{ required: true, message: t('login.passwordRequired') }]}
-          >
-            <Input.Password autoComplete="current-password" />
-          </Form.Item>
-          {signIn.isError && (
-            <Form.Item>
-              <ApiErrorAlert error={error} message={errorMessage} />
-            </Form.Item>
-          )}
-          <Button type="primary" htmlType="submit" block loading={signIn.isPending}>
-            {t('login.submit')}
-          </Button>
-        </Form>
+        {step.kind === 'password' ? (
+          <>
+            <Typography.Title level={2}>{t('login.title')}</Typography.Title>
+            {notice && <Alert className="ml-form-notice" type="warning" showIcon title={t(`login.notice.${notice}`)} />}
+            <PasswordStep onSubmit={() => setNotice(null)} onAnswer={(answer, login) => proceed(answer, login)} />
+          </>
+        ) : (
+          <>
+            <Typography.Title level={2}>{t('login.mfaTitle')}</Typography.Title>
+            <CodeStep
+              // A fresh form and error state for each factor.
+              key={step.factor}
+              factor={step.factor}
+              login={step.login}
+              onAnswer={(answer) => proceed(answer, step.login)}
+              onSwitch={(factor) => setStep({ ...step, factor })}
+              onExpired={() => startOver('sign_in_expired')}
+              onCancel={() => startOver(null)}
+            />
+          </>
+        )}
       </Card>
     </PublicLayout>
   );

@@ -6,6 +6,7 @@ import { ApiError } from '../../api/client';
 import { useSetupTokenCheck } from '../../api/setup';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { PublicLayout } from '../../components/public-layout';
+import { FirstAdminForm } from './first-admin-form';
 import { readSetupToken } from './setup-token';
 
 function formatTime(iso: string, locale: string): string {
@@ -14,23 +15,27 @@ function formatTime(iso: string, locale: string): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
 }
 
-function ValidToken({ expiresAt }: { expiresAt: string }) {
+function ValidToken({
+  token,
+  expiresAt,
+  onTokenRejected,
+}: {
+  token: string;
+  expiresAt: string;
+  onTokenRejected: () => void;
+}) {
   const { t, i18n } = useTranslation();
   return (
-    <Result
-      status="success"
-      title={t('setup.validTitle')}
-      subTitle={t('setup.validUntil', { time: formatTime(expiresAt, i18n.language) })}
-      extra={
-        <Alert
-          type="info"
-          showIcon
-          data-testid="setup-not-available"
-          title={t('setup.notYetAvailable')}
-          description={t('setup.adminLater')}
-        />
-      }
-    />
+    <>
+      <Alert
+        type="success"
+        showIcon
+        title={t('setup.validTitle')}
+        description={t('setup.validUntil', { time: formatTime(expiresAt, i18n.language) })}
+      />
+      <Typography.Paragraph className="ml-setup-intro">{t('setup.adminIntro')}</Typography.Paragraph>
+      <FirstAdminForm token={token} onTokenRejected={onTokenRejected} />
+    </>
   );
 }
 
@@ -49,10 +54,15 @@ export function SetupPage() {
   // The token is kept in state because the effect below removes it from the address bar at once.
   const [hashToken, setHashToken] = useState(() => readSetupToken(location.hash));
   const [lastHash, setLastHash] = useState(location.hash);
+  // Set when creating the administrator is refused because the token was used or expired meanwhile.
+  const [tokenRejected, setTokenRejected] = useState(false);
   if (location.hash !== lastHash) {
     // A new link pasted while this page is open is a same-document navigation, not a reload.
     setLastHash(location.hash);
-    if (location.hash !== '') setHashToken(readSetupToken(location.hash));
+    if (location.hash !== '') {
+      setHashToken(readSetupToken(location.hash));
+      setTokenRejected(false);
+    }
   }
   const check = useSetupTokenCheck(hashToken.kind === 'token' ? hashToken.token : undefined);
 
@@ -69,7 +79,7 @@ export function SetupPage() {
   let body;
   if (hashToken.kind === 'missing') {
     body = <InvalidToken message={t('setup.missingToken')} />;
-  } else if (hashToken.kind === 'malformed') {
+  } else if (hashToken.kind === 'malformed' || tokenRejected) {
     body = <InvalidToken message={t('setup.invalid')} />;
   } else if (check.isPending) {
     body = (
@@ -87,7 +97,13 @@ export function SetupPage() {
         <ApiErrorAlert error={error} />
       );
   } else {
-    body = <ValidToken expiresAt={check.data.expiresAt} />;
+    body = (
+      <ValidToken
+        token={hashToken.token}
+        expiresAt={check.data.expiresAt}
+        onTokenRejected={() => setTokenRejected(true)}
+      />
+    );
   }
 
   return (

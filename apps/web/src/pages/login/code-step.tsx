@@ -1,0 +1,117 @@
+import type { AuthStepResponse } from '@medledger/contract';
+import { useMutation } from '@tanstack/react-query';
+import { Button, Form, Input, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { verifyRecoveryCode, verifyTotpCode } from '../../api/auth';
+import { ApiError } from '../../api/client';
+import { ApiErrorAlert } from '../../components/api-error-alert';
+import { RECOVERY_CODE, TOTP_CODE, normaliseRecoveryCode, normaliseTotpCode } from './one-time-code';
+
+export type SecondFactor = 'totp' | 'recovery';
+
+interface Props {
+  factor: SecondFactor;
+  /** The login of this sign-in, shown so the user picks the right entry in the app. */
+  login: string;
+  onAnswer: (answer: AuthStepResponse) => Promise<void>;
+  onSwitch: (factor: SecondFactor) => void;
+  /** The server no longer knows this sign-in (expired, or too many wrong codes). */
+  onExpired: () => void;
+  onCancel: () => void;
+}
+
+/** Step 2: the authenticator app's code, or one of the recovery codes instead. */
+export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCancel }: Props) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ code: string }>();
+  const totp = factor === 'totp';
+
+  const verify = useMutation({
+    mutationFn: (code: string) => (totp ? verifyTotpCode(code) : verifyRecoveryCode(code)),
+    onSuccess: (answer) => onAnswer(answer),
+    onError: (error) => {
+      form.setFieldValue('code', '');
+      if (error instanceof ApiError && error.code === 'unauthenticated') onExpired();
+    },
+  });
+
+  const error = verify.error;
+  // One message for every wrong code, whatever the reason (wrong, used before, out of time).
+  const message =
+    error instanceof ApiError && error.code === 'invalid_credentials'
+      ? t(totp ? 'login.invalidTotp' : 'login.invalidRecovery')
+      : error instanceof ApiError && error.code === 'service_unavailable'
+        ? t('login.busy')
+        : undefined;
+
+  return (
+    <Form<{ code: string }>
+      form={form}
+      name={`mfa-${factor}`}
+      layout="vertical"
+      requiredMark={false}
+      disabled={verify.isPending}
+      onFinish={({ code }) => verify.mutate(totp ? code : normaliseRecoveryCode(code))}
+    >
+      <Typography.Paragraph>{t(totp ? 'login.mfaIntro' : 'login.recoveryIntro', { login })}</Typography.Paragraph>
+      {totp ? (
+        <Form.Item
+          label={t('login.totpCode')}
+          name="code"
+          normalize={normaliseTotpCode}
+          rules={[
+            { required: true, message: t('login.totpCodeRequired') },
+            { pattern: TOTP_CODE, message: t('login.totpCodeFormat') },
+          ]}
+        >
+          <Input
+            className="ml-code-input"
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            spellCheck={false}
+            autoFocus
+          />
+        </Form.Item>
+      ) : (
+        <Form.Item
+          label={t('login.recoveryCode')}
+          name="code"
+          rules={[
+            { required: true, whitespace: true, message: t('login.recoveryCodeRequired') },
+            {
+              validator: (_rule, value: string | undefined) =>
+                !value?.trim() || RECOVERY_CODE.test(normaliseRecoveryCode(value))
+                  ? Promise.resolve()
+                  : Promise.reject(new Error(t('login.recoveryCodeFormat'))),
+            },
+          ]}
+        >
+          <Input
+            className="ml-code-input"
+            autoComplete="off"
+            autoCapitalize="characters"
+            spellCheck={false}
+            placeholder="ABCDE-FGHJK-LMNPQ-RSTUV"
+            autoFocus
+          />
+        </Form.Item>
+      )}
+      {verify.isError && !(error instanceof ApiError && error.code === 'unauthenticated') && (
+        <Form.Item>
+          <ApiErrorAlert error={error} message={message} />
+        </Form.Item>
+      )}
+      <Button type="primary" htmlType="submit" block loading={verify.isPending}>
+        {t('login.verify')}
+      </Button>
+      <div className="ml-form-links">
+        <Button type="link" onClick={() => onSwitch(totp ? 'recovery' : 'totp')}>
+          {t(totp ? 'login.useRecoveryCode' : 'login.useTotp')}
+        </Button>
+        <Button type="link" onClick={onCancel}>
+          {t('login.startOver')}
+        </Button>
+      </div>
+    </Form>
+  );
+}
