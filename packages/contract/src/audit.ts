@@ -92,6 +92,25 @@ export const AUDIT_EVENTS = {
     category: 'security',
     data: z.strictObject({ codesIssued: z.number().int() }),
   },
+  'identity.stepUp.succeeded': {
+    zh: '敏感操作前再次验证身份',
+    en: 'Identity confirmed again before a sensitive action',
+    category: 'security',
+    data: z.strictObject({ method: z.string() }),
+  },
+  'identity.signature.applied': {
+    zh: '电子签名',
+    en: 'Electronic signature applied',
+    category: 'business',
+    data: z.strictObject({
+      signatureId: z.string(),
+      meaning: z.string(),
+      subjectType: z.string(),
+      subjectId: z.string(),
+      recordHash: z.string(),
+      signerLogin: z.string(),
+    }),
+  },
   'identity.session.ended': {
     zh: '会话结束',
     en: 'Session ended',

@@ -21,4 +21,6 @@ export { verifyAuditTrail, verifyAndRecord, type VerifyReport } from './audit.ve
 /** Evidence bundle export (docs/audit-bundle-format.md). */
 export { exportBundle } from './audit.export.js';
 export { auditRoutes } from './audit.routes.js';
+/** RFC 8785 canonical JSON (what the trail hashes); other modules use it to hash records they sign. */
+export { canonicalJson } from './audit.canonical.js';
 export type { AuditRuntime } from './audit.runtime.js';

@@ -23,6 +23,7 @@ import {
   startTotpEnrolment,
 } from './identity.login.js';
 import { SESSION_LIMITS } from './identity.sessions.js';
+import { stepUp } from './identity.signature.js';
 
 // The sign-in steps are public routes: they are reached before a complete session exists, and each
 // checks the stage of the session it belongs to. Everything else needs a complete session (AUTH-12).
@@ -96,6 +97,19 @@ export const identityRoutes: AnyRouteDef[] = [
     body: OneTimeCodeInput,
     response: TotpEnrolConfirmResponse,
     handler: (ctx, { body }) => confirmTotpEnrolment(ctx, body.code, ctx.runtime.identity.passwordProfile),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/step-up',
+    public: true,
+    transaction: false,
+    summary: 'Confirm identity again (authenticator code) before a sensitive action; signed-in users only',
+    body: OneTimeCodeInput,
+    response: OkResponse,
+    handler: async (ctx, { body }) => {
+      await stepUp(ctx, body.code);
+      return { ok: true as const };
+    },
   }),
   route({
     method: 'POST',

@@ -76,6 +76,23 @@ export type RecoveryCodeTable = {
   usedAt: string | null;
 };
 
+/** GSP-04: who signed what, meaning what, when; the record itself is bound by its hash. */
+export type ESignatureTable = {
+  id: string;
+  userId: string;
+  signerName: string;
+  signerLogin: string;
+  meaning: string;
+  subjectType: string;
+  subjectId: string;
+  /** SHA-256 (hex) of the record's canonical JSON at signing time. */
+  recordHash: string;
+  method: string;
+  signedAt: string;
+  /** The audit event that records the signature in the tamper-evident trail. */
+  auditEventId: string;
+};
+
 declare module '../../platform/db/database.js' {
   interface Database {
     setup_token: SetupTokenTable;
@@ -83,5 +100,6 @@ declare module '../../platform/db/database.js' {
     auth_session: AuthSessionTable;
     mfa_totp: MfaTotpTable;
     recovery_code: RecoveryCodeTable;
+    e_signature: ESignatureTable;
   }
 }

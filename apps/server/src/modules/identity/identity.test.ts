@@ -3,6 +3,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
 import { issueSetupToken } from './identity.actions.js';
+import { z } from 'zod';
+import { route } from '../../platform/http/route.js';
+import { requireRecentAuthentication, sign, verifySignature } from './identity.signature.js';
 import { totpCodeAt } from './identity.totp.js';
 
 const ADMIN = { login: 'qa.zhang', name: '张卫国', password: 'correct horse battery staple 医疗' };
@@ -327,5 +330,84 @@ describe('SESS sessions', () => {
       .where('endReason', '=', 'expired')
       .execute();
     expect(ended.length).toBeGreaterThan(0);
+  });
+});
+
+const signRoute = route({
+  method: 'POST',
+  url: '/api/v1/test/sign',
+  public: true,
+  summary: 'test: sign a record',
+  body: z.strictObject({ record: z.record(z.string(), z.unknown()), meaning: z.string(), code: z.string() }),
+  response: z.object({ id: z.string(), signerLogin: z.string(), signedAt: z.string(), recordHash: z.string() }),
+  handler: (ctx, { body }) =>
+    sign(ctx, {
+      meaning: body.meaning,
+      subject: { type: 'test_record', id: 'r1' },
+      recordValue: body.record,
+      code: body.code,
+    }),
+});
+const sensitiveRoute = route({
+  method: 'POST',
+  url: '/api/v1/test/sensitive',
+  public: true,
+  summary: 'test: a sensitive action',
+  response: z.object({ ok: z.literal(true) }),
+  handler: async (ctx) => {
+    await requireRecentAuthentication(ctx);
+    return { ok: true as const };
+  },
+});
+
+describe('SESS-09 step-up and GSP-04 electronic signatures', () => {
+  test('SESS-09 a sensitive action needs an authentication from the last five minutes; step-up renews it', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock, extraRoutes: [sensitiveRoute] });
+    const { cookie, secret } = await firstAdmin(t);
+    expect((await post(t, '/api/v1/test/sensitive', undefined, cookie)).statusCode).toBe(200);
+    clock.advance(6 * 60_000);
+    const stale = await post(t, '/api/v1/test/sensitive', undefined, cookie);
+    expect(stale.statusCode).toBe(401);
+    expect(stale.json<{ code: string }>().code).toBe('step_up_required');
+    expect((await post(t, '/api/v1/auth/step-up', { code: '000000' }, cookie)).statusCode).toBe(401);
+    const up = await post(t, '/api/v1/auth/step-up', { code: totpCodeAt(secret, clock.now()) }, cookie);
+    expect(up.statusCode, up.body).toBe(200);
+    expect((await post(t, '/api/v1/test/sensitive', undefined, cookie)).statusCode).toBe(200);
+  });
+
+  test('GSP-04 a signature binds signer, meaning, server time and record hash; a changed record no longer verifies', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock, extraRoutes: [signRoute] });
+    const { cookie, secret } = await firstAdmin(t);
+    clock.advance(60_000);
+    const record = { lot: 'L2026-11-001', qty: 40, conclusion: '合格', operatorName: 'forged name' };
+    const wrong = await post(
+      t,
+      '/api/v1/test/sign',
+      { record, meaning: '验收合格 / accepted', code: '000000' },
+      cookie,
+    );
+    expect(wrong.statusCode).toBe(401);
+    expect(await t.db.selectFrom('e_signature').selectAll().execute()).toHaveLength(0);
+    const res = await post(
+      t,
+      '/api/v1/test/sign',
+      { record, meaning: '验收合格 / accepted', code: totpCodeAt(secret, clock.now()) },
+      cookie,
+    );
+    expect(res.statusCode, res.body).toBe(200);
+    const sig = res.json<{ id: string; signerLogin: string; signedAt: string; recordHash: string }>();
+    expect(sig.signerLogin).toBe('qa.zhang');
+    expect(sig.signedAt).toBe(clock.now().toISOString());
+    const ok = await verifySignature({ db: t.db }, sig.id, record);
+    expect(ok).toMatchObject({ valid: true, signature: { signerName: ADMIN.name, meaning: '验收合格 / accepted' } });
+    const changed = await verifySignature({ db: t.db }, sig.id, { ...record, qty: 41 });
+    expect(changed).toEqual({ valid: false, reason: 'the record has changed since it was signed' });
+    await expect(t.db.updateTable('e_signature').set({ meaning: 'x' }).execute()).rejects.toThrow(/append-only/);
+    const events = (await t.db.selectFrom('audit_event').select('canonical').execute()).map(
+      (r) => JSON.parse(r.canonical) as { action: string },
+    );
+    expect(events.filter((e) => e.action === 'identity.signature.applied')).toHaveLength(1);
   });
 });

@@ -21,3 +21,15 @@ export { sessionAuthenticator, endUserSessions } from './identity.sessions.js';
 export type { IdentityRuntime } from './identity.runtime.js';
 /** Loads the password dictionaries ahead of the first password change (optional warm-up). */
 export { preloadPasswordPolicy } from './identity.password.js';
+/** SESS-09 step-up and GSP-04 electronic signatures, for the modules with regulated sign-offs. */
+export {
+  stepUp,
+  requireRecentAuthentication,
+  sign,
+  verifySignature,
+  recordHash,
+  STEP_UP_MAX_AGE_MS,
+  type Signature,
+  type SignatureInput,
+  type SignatureCheck,
+} from './identity.signature.js';
