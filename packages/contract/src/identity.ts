@@ -54,3 +54,18 @@ export const SessionResponse = z.object({
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
 export const OkResponse = z.object({ ok: z.literal(true) });
+
+/** `GET /api/v1/auth/sessions`: the signed-in user's live sessions (SESS-07). */
+export const SessionListResponse = z.object({
+  sessions: z.array(
+    z.object({
+      id: z.string(),
+      current: z.boolean(),
+      createdAt: z.string(),
+      lastSeenAt: z.string(),
+      ip: z.string(),
+      userAgent: z.string(),
+    }),
+  ),
+});
+export type SessionListResponse = z.infer<typeof SessionListResponse>;

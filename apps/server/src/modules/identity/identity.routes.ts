@@ -6,6 +6,7 @@ import {
   LoginInput,
   OkResponse,
   OneTimeCodeInput,
+  SessionListResponse,
   SessionResponse,
   TotpEnrolConfirmResponse,
   TotpEnrolStartResponse,
@@ -22,8 +23,10 @@ import {
   signOut,
   startTotpEnrolment,
 } from './identity.login.js';
-import { SESSION_LIMITS } from './identity.sessions.js';
-import { stepUp } from './identity.signature.js';
+import { SESSION_LIMITS, endSession, listOwnSessions } from './identity.sessions.js';
+import { record } from '../audit/index.js';
+import { z } from 'zod';
+import { requireRecentAuthentication, stepUp } from './identity.signature.js';
 
 // The sign-in steps are public routes: they are reached before a complete session exists, and each
 // checks the stage of the session it belongs to. Everything else needs a complete session (AUTH-12).
@@ -108,6 +111,46 @@ export const identityRoutes: AnyRouteDef[] = [
     response: OkResponse,
     handler: async (ctx, { body }) => {
       await stepUp(ctx, body.code);
+      return { ok: true as const };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/auth/sessions',
+    public: true,
+    summary: "The signed-in user's live sessions (signed-in users only)",
+    response: SessionListResponse,
+    handler: async (ctx) => {
+      if (ctx.actor?.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to continue.');
+      return { sessions: await listOwnSessions(ctx, ctx.actor.id) };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/sessions/:id/end',
+    public: true,
+    summary: 'End one of your own sessions (needs a recent authentication; signed-in users only)',
+    params: z.strictObject({ id: z.uuid() }),
+    response: OkResponse,
+    handler: async (ctx, { params }) => {
+      if (ctx.actor?.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to continue.');
+      await requireRecentAuthentication(ctx);
+      const own = await ctx.db
+        .selectFrom('auth_session')
+        .select('id')
+        .where('id', '=', params.id)
+        .where('userId', '=', ctx.actor.id)
+        .where('endedAt', 'is', null)
+        .executeTakeFirst();
+      // Someone else's session, or an ended one: the same answer as a missing one (AC-02).
+      if (own === undefined) throw new AppError('not_found', 'No such session.');
+      await endSession(ctx.db, own.id, ctx.now, 'ended by the user');
+      await record(ctx, {
+        action: 'identity.session.ended',
+        outcome: 'success',
+        resource: { type: 'auth_session', id: own.id },
+        data: { reason: 'ended by the user' },
+      });
       return { ok: true as const };
     },
   }),

@@ -8,6 +8,9 @@ import { randomPooled, uuidv7 } from '../../platform/ids.js';
 import type { Runtime } from '../../platform/runtime.js';
 import type { SessionStage, UserAccountTable } from './identity.tables.js';
 
+/** SESS-08: at most this many complete sessions per user; signing in again ends the oldest. */
+export const MAX_SESSIONS_PER_USER = 3;
+
 /** SESS-04: idle 15 min for privileged roles, 30 min otherwise; 12 h absolute. */
 export const SESSION_LIMITS = { idlePrivilegedMs: 15 * 60_000, idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 };
 /** A session that is not complete (password checked, factor pending) lives at most this long. */
@@ -63,7 +66,35 @@ export async function startSession(
     })
     .execute();
   ctx.reply.setSessionCookie(token);
+  if (complete) await enforceSessionLimit(ctx.db, user.id, ctx.now);
   return ref;
+}
+
+/** SESS-08: ends the oldest complete sessions beyond the per-user limit. */
+async function enforceSessionLimit(db: Db, userId: string, at: Date): Promise<void> {
+  const live = await db
+    .selectFrom('auth_session')
+    .select('id')
+    .where('userId', '=', userId)
+    .where('stage', '=', 'complete')
+    .where('endedAt', 'is', null)
+    .orderBy('createdAt', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  for (const old of live.slice(MAX_SESSIONS_PER_USER)) await endSession(db, old.id, at, 'session limit reached');
+}
+
+/** SESS-07: the user's live, complete sessions (newest first). */
+export async function listOwnSessions(ctx: Pick<Ctx, 'db' | 'session'>, userId: string) {
+  const rows = await ctx.db
+    .selectFrom('auth_session')
+    .select(['id', 'createdAt', 'lastSeenAt', 'ip', 'userAgent'])
+    .where('userId', '=', userId)
+    .where('stage', '=', 'complete')
+    .where('endedAt', 'is', null)
+    .orderBy('createdAt', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...r, current: r.id === ctx.session?.id }));
 }
 
 export async function endSession(db: Db, sessionId: string, at: Date, reason: string): Promise<void> {

@@ -113,6 +113,14 @@ describe('AUTH-11/12/13 sign-in with password and authenticator', () => {
         expect(res.statusCode, `${r.method} ${r.url}`).toBe(401);
       }
       expect((await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } })).statusCode).toBe(401);
+      // Public-declared routes that still need a complete session.
+      expect(
+        (await t.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: { cookie } })).statusCode,
+      ).toBe(401);
+      expect((await post(t, '/api/v1/auth/step-up', { code: '123456' }, cookie)).statusCode).toBe(401);
+      expect(
+        (await post(t, '/api/v1/auth/sessions/01900000-0000-7000-8000-000000000000/end', undefined, cookie)).statusCode,
+      ).toBe(401);
     }
     expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   });
@@ -409,5 +417,43 @@ describe('SESS-09 step-up and GSP-04 electronic signatures', () => {
       (r) => JSON.parse(r.canonical) as { action: string },
     );
     expect(events.filter((e) => e.action === 'identity.signature.applied')).toHaveLength(1);
+  });
+});
+
+describe('SESS-07 / SESS-08 own sessions and the concurrent-session limit', () => {
+  test('SESS-08 a fourth sign-in ends the oldest session; SESS-07 users list and end their own sessions', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const { cookie: first, secret } = await firstAdmin(t);
+    const cookies = [first];
+    for (let i = 1; i <= 3; i++) {
+      clock.advance(31_000);
+      const pending = cookieOf(await post(t, '/api/v1/auth/login', ADMIN_LOGIN));
+      const done = await post(t, '/api/v1/auth/mfa/totp', { code: totpCodeAt(secret, clock.now()) }, pending);
+      expect(done.statusCode, done.body).toBe(200);
+      cookies.push(cookieOf(done));
+    }
+    const me = (cookie: string) => t!.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } });
+    expect((await me(cookies[0]!)).statusCode).toBe(401);
+    for (const c of cookies.slice(1)) expect((await me(c)).statusCode).toBe(200);
+
+    const list = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: { cookie: cookies[3]! } });
+    const sessions = list.json<{ sessions: { id: string; current: boolean }[] }>().sessions;
+    expect(sessions).toHaveLength(3);
+    expect(sessions.filter((s) => s.current)).toHaveLength(1);
+    const other = sessions.find((s) => !s.current)!;
+    const ended = await post(t, `/api/v1/auth/sessions/${other.id}/end`, undefined, cookies[3]);
+    expect(ended.statusCode, ended.body).toBe(200);
+    const after = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sessions', headers: { cookie: cookies[3]! } });
+    expect(after.json<{ sessions: unknown[] }>().sessions).toHaveLength(2);
+    const missing = await post(
+      t,
+      '/api/v1/auth/sessions/01900000-0000-7000-8000-000000000000/end',
+      undefined,
+      cookies[3],
+    );
+    expect(missing.statusCode).toBe(404);
+    const anonymous = await t.app.inject({ method: 'GET', url: '/api/v1/auth/sessions' });
+    expect(anonymous.statusCode).toBe(401);
   });
 });
