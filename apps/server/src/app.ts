@@ -13,6 +13,10 @@ import { createHttpApp, type HttpOptions, type RefusedRequest } from './platform
 import { systemRoutes } from './platform/http/system.routes.js';
 import { webRoutes } from './platform/http/web-assets.js';
 import type { Runtime } from './platform/runtime.js';
+import { rateLimiter } from './platform/rate-limit.js';
+
+/** AUTH-08 / parameter sheet: sign-in attempts per client IP per minute. */
+const LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = 20;
 import { serverVersion } from './paths.js';
 
 export type RuntimeOptions = {
@@ -49,7 +53,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
     clock: options.clock,
     log: options.logger,
     keys: ring,
-    identity: { passwordProfile: options.identity?.passwordProfile ?? 'asvs' },
+    identity: {
+      passwordProfile: options.identity?.passwordProfile ?? 'asvs',
+      loginLimiter: rateLimiter({ limit: LOGIN_ATTEMPTS_PER_IP_PER_MINUTE, windowMs: 60_000 }),
+    },
     audit: {
       mac: ring.auditMac,
       signer: { keyName: origin, ...ring.auditSigner },

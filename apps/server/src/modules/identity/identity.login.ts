@@ -129,6 +129,15 @@ export async function signInWithPassword(
   input: LoginInput,
   profile: PasswordProfile,
 ): Promise<AuthStepResponse> {
+  // AUTH-08 per-IP throttle, before any work; the per-account counters below do not depend on IP.
+  const throttle = ctx.runtime.identity.loginLimiter.hit(ctx.ip, ctx.now.getTime());
+  if (!throttle.allowed) {
+    ctx.reply.header('retry-after', String(throttle.retryAfterSeconds));
+    throw new AppError(
+      'rate_limited',
+      `Too many sign-in attempts from this address. Wait ${throttle.retryAfterSeconds} seconds and try again.`,
+    );
+  }
   const user = await ctx.db
     .selectFrom('user_account')
     .select(['id', 'name', 'status', 'passwordHash', 'lockedUntil', 'bootstrapRole', 'employmentEndsAt'])

@@ -1,7 +1,12 @@
+import type { RateLimiter } from '../../platform/rate-limit.js';
 import type { PasswordProfile } from './identity.password.js';
 
 /** Settings the identity module reads at run time. */
-export type IdentityRuntime = { passwordProfile: PasswordProfile };
+export type IdentityRuntime = {
+  passwordProfile: PasswordProfile;
+  /** AUTH-08: sign-in attempts per client IP (the IP comes from the trusted-proxy resolver). */
+  loginLimiter: RateLimiter;
+};
 
 declare module '../../platform/runtime.js' {
   interface Runtime {

@@ -264,6 +264,8 @@ describe('AUTH-08 / AUTH-10 brute force and enumeration', () => {
           method: 'POST',
           url: '/api/v1/auth/login',
           payload: { login: ADMIN.login, password: `wrong password number ${i}` },
+          // Distinct clients, so the per-IP throttle stays out of the way of the per-account count.
+          remoteAddress: `198.51.100.${i + 1}`,
           headers: { 'x-forwarded-for': `203.0.113.${i}` },
         }),
       ),
@@ -279,6 +281,24 @@ describe('AUTH-08 / AUTH-10 brute force and enumeration', () => {
     expect(correct.statusCode).toBe(401);
     expect(correct.json<{ message: string }>().message).toBe(results[0]!.json<{ message: string }>().message);
   }, 60_000);
+
+  test('AUTH-08 ATK-AUTHN-3 more than 20 attempts a minute from one address are throttled; forged X-Forwarded-For does not help', async () => {
+    t = await buildTestApp();
+    const from = (ip: string, xff?: string) =>
+      t!.app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/login',
+        payload: { login: `user${ip.length}`, password: 'password spraying' },
+        remoteAddress: ip,
+        ...(xff === undefined ? {} : { headers: { 'x-forwarded-for': xff } }),
+      });
+    for (let i = 0; i < 20; i++) expect((await from('198.51.100.9', `203.0.113.${i}`)).statusCode).toBe(401);
+    const limited = await from('198.51.100.9', '203.0.113.200');
+    expect(limited.statusCode).toBe(429);
+    expect(limited.json<{ code: string }>().code).toBe('rate_limited');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await from('198.51.100.10')).statusCode).toBe(401);
+  });
 
   test('AUTH-10 ATK-AUTHN-5 unknown login and wrong password get byte-identical answers apart from the request id', async () => {
     t = await buildTestApp();
