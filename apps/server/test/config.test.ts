@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { loadConfig } from '../src/config.js';
+import { readFileSync } from 'node:fs';
+import { ENV_NAMES, loadConfig } from '../src/config.js';
 import { main } from '../src/main.js';
 
 function capture() {
@@ -116,6 +117,31 @@ describe('configuration', () => {
       expect(c.err.join('')).toMatch(/cannot start: 2 configuration problem/);
     } finally {
       process.env = saved;
+    }
+  });
+
+  test('every setting and every command group is documented in the README', () => {
+    const readme = readFileSync(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8');
+    for (const name of Object.values(ENV_NAMES)) {
+      const documented = readme.includes(name) || readme.includes(`…${name.slice(name.lastIndexOf('_'))}`);
+      expect(documented, name).toBe(true);
+    }
+    for (const command of [
+      'serve',
+      'migrate',
+      'config check',
+      'admin setup-token',
+      'audit verify',
+      'audit export',
+      'audit verify-bundle',
+      'keys rotate',
+      'keys rewrap',
+      'keys retire',
+      'backup create',
+      'backup verify',
+      'backup restore',
+    ]) {
+      expect(readme, command).toContain(`medledger ${command}`);
     }
   });
 
