@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './identity.js';
 export * from './permissions.js';
 export * from './platform.js';
+export * from './users.js';

@@ -290,6 +290,8 @@ export const en: Resources = {
     invalid_credentials:
       'The login or password is incorrect, or the account is temporarily locked. Check them and try again in a few minutes, or ask an administrator.',
     step_up_required: 'This action needs you to confirm your identity again.',
+    link_invalid:
+      'This password link is not valid: it was used, replaced by a newer one, or has expired. Ask your administrator for a new one.',
     setup_token_invalid:
       'The setup link is invalid or has expired. Restart the server, or run medledger admin setup-token.',
     integrity_failed:

@@ -272,6 +272,7 @@ export const zhCN = {
     conflict: '数据已被其他操作修改，请刷新后重试。',
     invalid_credentials: '账号或密码不正确，或账号已被临时锁定。请核对后稍候再试，或联系管理员。',
     step_up_required: '此操作需要再次验证您的身份。',
+    link_invalid: '此密码链接无效：已被使用、已被新链接取代或已过期。请联系管理员重新发送。',
     setup_token_invalid: '设置链接无效或已过期。请重启服务器，或运行 medledger admin setup-token。',
     integrity_failed: '加密数据完整性校验失败，已通知安全管理员。请联系管理员并提供请求编号。',
     rate_limited: '操作过于频繁，请稍后再试。',
