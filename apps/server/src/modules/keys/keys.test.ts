@@ -608,7 +608,9 @@ describe('keys: CLI commands', () => {
     let c = capture();
     expect(await keysStatusCommand(t.runtime, c.io)).toBe(0);
     expect(c.out.join('')).toMatch(/field\s+v1\s+active, current .* 30 sealed value\(s\)/);
-    expect(c.out.join('')).toContain('Sealed columns: user_account.phoneSealed, mfa_totp.secretSealed, test_patient.name, test_patient.idNumber');
+    expect(c.out.join('')).toContain(
+      'Sealed columns: user_account.phoneSealed, mfa_totp.secretSealed, test_patient.name, test_patient.idNumber',
+    );
     expect(c.out.join('')).toContain('Every sealed value uses the current field key v1');
 
     c = capture();
