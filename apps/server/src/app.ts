@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { migrations } from '../migrations/index.js';
 import { auditRoutes, record, recordDetached, type AuditInput } from './modules/audit/index.js';
-import { identityRoutes, sessionAuthenticator } from './modules/identity/index.js';
+import { identityRoutes, passkeyRoutes, sessionAuthenticator } from './modules/identity/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
@@ -97,6 +97,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
       startedAt: options.startedAt ?? runtime.clock.now(),
     }),
     ...identityRoutes,
+    ...passkeyRoutes(options.settings.publicUrl),
     ...auditRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),

@@ -4,6 +4,7 @@
  */
 import './identity.tables.js';
 import './identity.runtime.js';
+import './identity.passkey.tables.js';
 
 export {
   /** Issues a fresh one-time setup token, revoking earlier ones; returns the token to print once. */
@@ -16,6 +17,8 @@ export {
   isSetupComplete,
 } from './identity.actions.js';
 export { identityRoutes } from './identity.routes.js';
+/** Passkey (WebAuthn) sign-in, enrolment and management routes for the given public URL (its origin and host name). */
+export { passkeyRoutes } from './identity.passkey.routes.js';
 /** The browser-session authenticator (cookie `__Host-sid`), for the composition root. */
 export { sessionAuthenticator, endUserSessions } from './identity.sessions.js';
 export type { IdentityRuntime } from './identity.runtime.js';
