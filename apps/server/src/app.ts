@@ -7,6 +7,7 @@ import {
   DORMANT_DAYS_DEFAULT,
   IDENTITY_SEALED_COLUMNS,
   identityRoutes,
+  passkeyRoutes,
   sessionAuthenticator,
 } from './modules/identity/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
@@ -112,6 +113,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
       startedAt: options.startedAt ?? runtime.clock.now(),
     }),
     ...identityRoutes,
+    ...passkeyRoutes(options.settings.publicUrl),
     ...auditRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),

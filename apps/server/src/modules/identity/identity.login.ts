@@ -45,13 +45,23 @@ function lockDuration(profile: PasswordProfile, failures: number): number {
   return Math.min(LOCKOUT.stepMs * Math.floor(failures / LOCKOUT.threshold), LOCKOUT.capMs);
 }
 
-async function methodsOf(ctx: Pick<Ctx, 'db'>, userId: string): Promise<AuthStepResponse['methods']> {
+export async function methodsOf(ctx: Pick<Ctx, 'db'>, userId: string): Promise<AuthStepResponse['methods']> {
   const totp = await ctx.db
     .selectFrom('mfa_totp')
     .select('confirmedAt')
     .where('userId', '=', userId)
     .executeTakeFirst();
-  return totp?.confirmedAt ? ['totp', 'recovery'] : [];
+  const passkey = await ctx.db
+    .selectFrom('webauthn_credential')
+    .select('id')
+    .where('userId', '=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  const methods: AuthStepResponse['methods'] = [];
+  if (passkey !== undefined) methods.push('passkey');
+  if (totp?.confirmedAt) methods.push('totp');
+  if (methods.length > 0) methods.push('recovery');
+  return methods;
 }
 
 /**
@@ -202,7 +212,7 @@ export async function countFailure(
   ctx: Ctx,
   userId: string,
   profile: PasswordProfile,
-  step: 'password' | 'totp' | 'recovery',
+  step: 'password' | 'totp' | 'recovery' | 'passkey',
 ) {
   const now = ctx.now;
   const resetBefore = new Date(now.getTime() - LOCKOUT.resetAfterMs).toISOString();
@@ -236,7 +246,7 @@ export async function countFailure(
   }
 }
 
-function pendingSession(ctx: Ctx, stage: 'password' | 'enrol_totp') {
+export function pendingSession(ctx: Ctx, stage: 'password' | 'enrol_totp') {
   const session = ctx.session;
   if (session === null || session.stage !== stage) {
     throw new AppError(
@@ -314,13 +324,13 @@ export async function completeWithRecoveryCode(
   return done;
 }
 
-async function mfaFailure(
+export async function mfaFailure(
   ctx: Ctx,
   sessionId: string,
   userId: string,
   profile: PasswordProfile,
   replay: boolean,
-  step: 'totp' | 'recovery' = 'totp',
+  step: 'totp' | 'recovery' | 'passkey' = 'totp',
 ) {
   // The request's transaction rolls back with the error; these records must outlive it.
   const row = await ctx.runtime.db

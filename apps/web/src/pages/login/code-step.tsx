@@ -7,10 +7,12 @@ import { ApiError } from '../../api/client';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { RECOVERY_CODE, TOTP_CODE, normaliseRecoveryCode, normaliseTotpCode } from './one-time-code';
 
-export type SecondFactor = 'totp' | 'recovery';
+export type SecondFactor = 'passkey' | 'totp' | 'recovery';
 
 interface Props {
-  factor: SecondFactor;
+  factor: 'totp' | 'recovery';
+  /** The second factors this account has (the links offer the others). */
+  methods: AuthStepResponse['methods'];
   /** The login of this sign-in, shown so the user picks the right entry in the app. */
   login: string;
   onAnswer: (answer: AuthStepResponse) => Promise<void>;
@@ -21,7 +23,7 @@ interface Props {
 }
 
 /** Step 2: the authenticator app's code, or one of the recovery codes instead. */
-export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCancel }: Props) {
+export function CodeStep({ factor, methods, login, onAnswer, onSwitch, onExpired, onCancel }: Props) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ code: string }>();
   const totp = factor === 'totp';
@@ -105,9 +107,16 @@ export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCance
         {t('login.verify')}
       </Button>
       <div className="ml-form-links">
-        <Button type="link" onClick={() => onSwitch(totp ? 'recovery' : 'totp')}>
-          {t(totp ? 'login.useRecoveryCode' : 'login.useTotp')}
-        </Button>
+        {methods.includes('passkey') && (
+          <Button type="link" onClick={() => onSwitch('passkey')}>
+            {t('passkey.usePasskey')}
+          </Button>
+        )}
+        {methods.includes(totp ? 'recovery' : 'totp') && (
+          <Button type="link" onClick={() => onSwitch(totp ? 'recovery' : 'totp')}>
+            {t(totp ? 'login.useRecoveryCode' : 'login.useTotp')}
+          </Button>
+        )}
         <Button type="link" onClick={onCancel}>
           {t('login.startOver')}
         </Button>

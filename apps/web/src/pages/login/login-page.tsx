@@ -8,6 +8,8 @@ import { forgetUserData, refreshSession, sessionEndedKey, sessionQueryKey, useSe
 import { readLoginRedirectState, type LoginNotice } from '../../app/session';
 import { PublicLayout } from '../../components/public-layout';
 import { CodeStep, type SecondFactor } from './code-step';
+import { PasskeySignIn } from './passkey-sign-in';
+import { PasskeyStep } from './passkey-step';
 import { PasswordStep } from './password-step';
 
 /** Only a path inside this app is a valid place to return to after signing in. */
@@ -16,11 +18,18 @@ function returnPath(from: string | undefined): string {
   return from !== undefined && /^\/(?![/\\])/.test(from) ? from : '/';
 }
 
-type Step = { kind: 'password' } | { kind: 'code'; factor: SecondFactor; login: string };
+type Step =
+  { kind: 'password' } | { kind: 'code'; factor: SecondFactor; login: string; methods: AuthStepResponse['methods'] };
+
+/** The factor offered first: a passkey when the account has one (phishing-resistant), then the app. */
+function firstFactor(methods: AuthStepResponse['methods']): SecondFactor {
+  if (methods.includes('passkey')) return 'passkey';
+  return methods.includes('totp') ? 'totp' : 'recovery';
+}
 
 /**
- * `/login`: the password, then (same page) the authenticator code or a recovery code. Accounts
- * without an authenticator yet continue on /enrol-totp.
+ * `/login`: the password, then (same page) a passkey, the authenticator code or a recovery code;
+ * or a passkey alone. Accounts without a second factor yet continue on /enrol-totp.
  */
 export function LoginPage() {
   const { t } = useTranslation();
@@ -47,7 +56,7 @@ export function LoginPage() {
   async function proceed(answer: AuthStepResponse, login: string): Promise<void> {
     switch (answer.next) {
       case 'mfa':
-        setStep({ kind: 'code', factor: answer.methods.includes('totp') ? 'totp' : 'recovery', login });
+        setStep({ kind: 'code', factor: firstFactor(answer.methods), login, methods: answer.methods });
         return;
       case 'enrol_totp':
         await navigate('/enrol-totp');
@@ -80,20 +89,33 @@ export function LoginPage() {
             <Typography.Title level={2}>{t('login.title')}</Typography.Title>
             {notice && <Alert className="ml-form-notice" type="warning" showIcon title={t(`login.notice.${notice}`)} />}
             <PasswordStep onSubmit={() => setNotice(null)} onAnswer={(answer, login) => proceed(answer, login)} />
+            <PasskeySignIn onStart={() => setNotice(null)} onAnswer={(answer) => proceed(answer, '')} />
           </>
         ) : (
           <>
             <Typography.Title level={2}>{t('login.mfaTitle')}</Typography.Title>
-            <CodeStep
-              // A fresh form and error state for each factor.
-              key={step.factor}
-              factor={step.factor}
-              login={step.login}
-              onAnswer={(answer) => proceed(answer, step.login)}
-              onSwitch={(factor) => setStep({ ...step, factor })}
-              onExpired={() => startOver('sign_in_expired')}
-              onCancel={() => startOver(null)}
-            />
+            {step.factor === 'passkey' ? (
+              <PasskeyStep
+                login={step.login}
+                methods={step.methods}
+                onAnswer={(answer) => proceed(answer, step.login)}
+                onSwitch={(factor) => setStep({ ...step, factor })}
+                onExpired={() => startOver('sign_in_expired')}
+                onCancel={() => startOver(null)}
+              />
+            ) : (
+              <CodeStep
+                // A fresh form and error state for each factor.
+                key={step.factor}
+                factor={step.factor}
+                methods={step.methods}
+                login={step.login}
+                onAnswer={(answer) => proceed(answer, step.login)}
+                onSwitch={(factor) => setStep({ ...step, factor })}
+                onExpired={() => startOver('sign_in_expired')}
+                onCancel={() => startOver(null)}
+              />
+            )}
           </>
         )}
       </Card>
