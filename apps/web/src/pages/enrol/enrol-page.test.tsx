@@ -17,7 +17,13 @@ function enrolmentApi(overrides: Record<string, MockResponse | (() => MockRespon
       complete
         ? {
             status: 200,
-            body: { user: { id: 'u1', name: '王五', login: 'wang.wu' }, permissions: [], idleTimeoutSeconds: 900, passwordExpiresSoon: null, unreadNotifications: 0 },
+            body: {
+              user: { id: 'u1', name: '王五', login: 'wang.wu' },
+              permissions: [],
+              idleTimeoutSeconds: 900,
+              passwordExpiresSoon: null,
+              unreadNotifications: 0,
+            },
           }
         : unauthenticated,
     'POST /api/v1/auth/passkey/enrol/options': REGISTRATION_OPTIONS,

@@ -8,7 +8,13 @@ import { LANGUAGE_STORAGE_KEY } from '../../app/i18n';
 const signedOut: MockResponse = { status: 401, body: { code: 'unauthenticated', message: 'x', requestId: 'r0' } };
 const session: MockResponse = {
   status: 200,
-  body: { user: { id: 'u1', name: '张三', login: 'zhang.san' }, permissions: [], idleTimeoutSeconds: 900, passwordExpiresSoon: null, unreadNotifications: 0 },
+  body: {
+    user: { id: 'u1', name: '张三', login: 'zhang.san' },
+    permissions: [],
+    idleTimeoutSeconds: 900,
+    passwordExpiresSoon: null,
+    unreadNotifications: 0,
+  },
 };
 
 function bodyOf(fetchMock: ReturnType<typeof mockApi>, url: string): unknown {
