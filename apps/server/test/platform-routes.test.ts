@@ -50,6 +50,26 @@ describe('AC-01 deny by default: route declarations', () => {
     await expect(buildTestApp({ extraRoutes: [both] })).rejects.toThrow(/both a permission and public/);
   });
 
+  test('AC-01 AUTH-12 a signed-in route needs a complete session but no permission; signedIn with public is refused', async () => {
+    const mine = route({
+      method: 'GET',
+      url: '/api/v1/test/mine',
+      signedIn: true,
+      summary: 'test: own data',
+      response: ok,
+      handler: () => Promise.resolve({ ok: true as const }),
+    });
+    t = await buildTestApp({ extraRoutes: [mine], authenticate: headerAuthenticator });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/test/mine' })).statusCode).toBe(401);
+    const asUser = await t.app.inject({ method: 'GET', url: '/api/v1/test/mine', headers: { 'x-test-actor': '' } });
+    expect(asUser.statusCode, asUser.body).toBe(200);
+    expect(routeTable(t.routes)).toContain('GET /api/v1/test/mine signed-in');
+    const both = { ...mine, public: true } as AnyRouteDef;
+    await expect(buildTestApp({ extraRoutes: [both] })).rejects.toThrow(
+      /more than one of permission, signedIn and public/,
+    );
+  });
+
   test('AC-01 a permission outside the catalogue is refused', async () => {
     const unknownPermission = {
       ...route({
@@ -70,13 +90,13 @@ describe('AC-01 deny by default: route declarations', () => {
     expect(() => t!.app.get('/sneaky', () => 'hi')).toThrow();
   });
 
-  test('AC-01 removing the permission from any real route makes the server refuse to start', async () => {
+  test('AC-01 removing the permission (or signed-in declaration) from any real route makes the server refuse to start', async () => {
     t = await buildTestApp();
     const guarded = t.routes.filter((r) => r.public !== true);
     expect(guarded.length).toBeGreaterThan(0);
     for (const victim of guarded) {
       const stripped = t.routes.map((r) =>
-        r === victim ? ({ ...r, permission: undefined } as unknown as AnyRouteDef) : r,
+        r === victim ? ({ ...r, permission: undefined, signedIn: undefined } as unknown as AnyRouteDef) : r,
       );
       const app = createHttpApp({
         logger: createLogger({ level: 'silent' }),
@@ -92,7 +112,7 @@ describe('AC-01 deny by default: route declarations', () => {
     }
   });
 
-  test('AC-01 route table snapshot: METHOD url permission|public', async () => {
+  test('AC-01 route table snapshot: METHOD url permission|signed-in|public', async () => {
     t = await buildTestApp();
     await expect(routeTable(t.routes).join('\n') + '\n').toMatchFileSnapshot('./route-table.txt');
   });

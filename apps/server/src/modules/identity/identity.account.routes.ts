@@ -77,8 +77,8 @@ export const accountRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/auth/security',
-    public: true,
-    summary: 'Your own security overview: factors, password age, recent sign-ins (signed-in users only)',
+    signedIn: true,
+    summary: 'Your own security overview: factors, password age, recent sign-ins',
     response: MySecurityResponse,
     handler: async (ctx) => {
       const userId = signedIn(ctx);
@@ -126,16 +126,16 @@ export const accountRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/auth/notifications',
-    public: true,
-    summary: 'Your account notifications, newest first (signed-in users only)',
+    signedIn: true,
+    summary: 'Your account notifications, newest first',
     response: NotificationListResponse,
     handler: async (ctx) => ({ notifications: await listNotifications(ctx, signedIn(ctx)) }),
   }),
   route({
     method: 'POST',
     url: '/api/v1/auth/notifications/read',
-    public: true,
-    summary: 'Mark all your notifications read (signed-in users only)',
+    signedIn: true,
+    summary: 'Mark all your notifications read',
     response: OkResponse,
     handler: async (ctx) => {
       await markAllRead(ctx, signedIn(ctx));

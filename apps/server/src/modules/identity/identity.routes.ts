@@ -108,9 +108,9 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/step-up',
-    public: true,
+    signedIn: true,
     transaction: false,
-    summary: 'Confirm identity again (authenticator code) before a sensitive action; signed-in users only',
+    summary: 'Confirm identity again (authenticator code) before a sensitive action',
     body: OneTimeCodeInput,
     response: OkResponse,
     handler: async (ctx, { body }) => {
@@ -121,8 +121,8 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/auth/sessions',
-    public: true,
-    summary: "The signed-in user's live sessions (signed-in users only)",
+    signedIn: true,
+    summary: "The signed-in user's live sessions",
     response: SessionListResponse,
     handler: async (ctx) => {
       if (ctx.actor?.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to continue.');
@@ -132,8 +132,8 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/sessions/:id/end',
-    public: true,
-    summary: 'End one of your own sessions (needs a recent authentication; signed-in users only)',
+    signedIn: true,
+    summary: 'End one of your own sessions (needs a recent authentication)',
     params: z.strictObject({ id: z.uuid() }),
     response: OkResponse,
     handler: async (ctx, { params }) => {
@@ -172,7 +172,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/session',
-    public: true,
+    signedIn: true,
     summary: 'The signed-in user and their permissions (401 unless the session is complete)',
     response: SessionResponse,
     handler: async (ctx) => {

@@ -8,8 +8,16 @@ import { clearedSessionCookie, sessionCookie } from './cookies.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** Exactly one of these per route: deny by default means there is no third option. */
-type Access = { permission: Permission; public?: undefined } | { public: true; permission?: undefined };
+/**
+ * Exactly one of these per route (deny by default: there is no fourth option). `signedIn`: any user
+ * with a complete session (their own account's pages: sessions, factors, notifications), no
+ * permission needed; `permission`: a complete session whose roles include it; `public`: no session
+ * needed (the handler checks any sign-in stage itself).
+ */
+type Access =
+  | { permission: Permission; public?: undefined; signedIn?: undefined }
+  | { signedIn: true; permission?: undefined; public?: undefined }
+  | { public: true; permission?: undefined; signedIn?: undefined };
 
 type Schema = z.ZodType | undefined;
 type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
@@ -41,6 +49,7 @@ export type RawRouteDef = {
   summary: string;
   public: true;
   permission?: undefined;
+  signedIn?: undefined;
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 };
 
@@ -85,8 +94,11 @@ export class RouteDeclarationError extends Error {
   }
 }
 
-/** What every registered Fastify route carries in `config.medledger`. */
-export type RouteAccess = { public: true } | { public: false; permission: Permission };
+/**
+ * What every registered Fastify route carries in `config.medledger`: `permission` null means any
+ * signed-in user (a complete session).
+ */
+export type RouteAccess = { public: true } | { public: false; permission: Permission | null };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -100,19 +112,28 @@ export function checkDeclaration(def: {
   url: string;
   permission?: unknown;
   public?: unknown;
+  signedIn?: unknown;
 }): RouteAccess {
   const where = `${def.method} ${def.url}`;
   const hasPermission = def.permission !== undefined && def.permission !== null && def.permission !== '';
   const isPublic = def.public === true;
+  const isSignedIn = def.signedIn === true;
   if (def.public !== undefined && def.public !== true) {
     throw new RouteDeclarationError(`${where}: "public" may only be true; declare a permission instead`);
+  }
+  if (def.signedIn !== undefined && def.signedIn !== true) {
+    throw new RouteDeclarationError(`${where}: "signedIn" may only be true; declare a permission instead`);
   }
   if (hasPermission && isPublic) {
     throw new RouteDeclarationError(`${where}: declares both a permission and public: true; choose one`);
   }
-  if (!hasPermission && !isPublic) {
+  if ([hasPermission, isPublic, isSignedIn].filter(Boolean).length > 1) {
+    throw new RouteDeclarationError(`${where}: declares more than one of permission, signedIn and public; choose one`);
+  }
+  if (!hasPermission && !isPublic && !isSignedIn) {
     throw new RouteDeclarationError(`${where}: declares neither a permission nor public: true (deny by default)`);
   }
+  if (isSignedIn) return { public: false, permission: null };
   if (hasPermission) {
     if (typeof def.permission !== 'string' || !isPermission(def.permission)) {
       throw new RouteDeclarationError(`${where}: permission "${String(def.permission)}" is not in the catalogue`);
@@ -251,9 +272,12 @@ function jsonHandler(def: StoredJsonRoute, deps: RouteDeps) {
   };
 }
 
-/** `METHOD url permission|public`, one line per route, sorted: the committed route-table snapshot. */
+/** `METHOD url permission|signed-in|public`, one line per route, sorted: the committed route-table snapshot. */
 export function routeTable(routes: readonly AnyRouteDef[]): string[] {
   return routes
-    .map((r) => `${r.method} ${r.url} ${r.public === true ? 'public' : String(r.permission)}`)
+    .map(
+      (r) =>
+        `${r.method} ${r.url} ${r.public === true ? 'public' : r.signedIn === true ? 'signed-in' : String(r.permission)}`,
+    )
     .sort((a, b) => a.localeCompare(b));
 }

@@ -73,7 +73,7 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     if (access.public) return;
     const actor = auth.actor;
     if (actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
-    if (!actor.permissions.has(access.permission)) {
+    if (access.permission !== null && !actor.permissions.has(access.permission)) {
       throw new AppError('forbidden', `Your roles do not include the permission "${access.permission}" needed here.`);
     }
   });
