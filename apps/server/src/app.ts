@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { migrations } from '../migrations/index.js';
+import { accessRoutes, resolveRoles } from './modules/access/index.js';
 import { auditRoutes, record, recordDetached, type AuditInput } from './modules/audit/index.js';
 import {
   DORMANT_DAYS_DEFAULT,
@@ -71,6 +72,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
     identity: {
       passwordProfile: options.identity?.passwordProfile ?? 'asvs',
       dormantDays: options.identity?.dormantDays ?? DORMANT_DAYS_DEFAULT,
+      // identity (layer 2) learns about role assignments from access (layer 4) only through this.
+      roles: resolveRoles,
       loginLimiter: rateLimiter({ limit: LOGIN_ATTEMPTS_PER_IP_PER_MINUTE, windowMs: 60_000 }),
     },
     audit: {
@@ -115,6 +118,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...identityRoutes,
     ...passkeyRoutes(options.settings.publicUrl),
     ...auditRoutes,
+    ...accessRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

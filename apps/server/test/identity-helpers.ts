@@ -44,3 +44,57 @@ export async function firstAdmin(app: TestApp) {
   const { recoveryCodes } = confirm.json<{ recoveryCodes: string[] }>();
   return { secret, recoveryCodes, cookie: cookieOf(confirm), enrolCookie };
 }
+
+/** A new account's first steps: password from the invitation link, sign-in, authenticator enrolment. */
+export async function onboard(app: TestApp, token: string, login: string, password: string) {
+  const set = await post(app, '/api/v1/password-link/use', { token, password });
+  expect(set.statusCode, set.body).toBe(200);
+  const pw = await post(app, '/api/v1/auth/login', { login, password });
+  expect(pw.json()).toEqual({ next: 'enrol_totp', methods: [] });
+  const enrol = cookieOf(pw);
+  const { secret } = (await post(app, '/api/v1/auth/totp/enrol/start', undefined, enrol)).json<{ secret: string }>();
+  const done = await post(
+    app,
+    '/api/v1/auth/totp/enrol/confirm',
+    { code: totpCodeAt(secret, app.runtime.clock.now()) },
+    enrol,
+  );
+  expect(done.statusCode, done.body).toBe(200);
+  return { secret, cookie: cookieOf(done) };
+}
+
+/** The administrator creates an account and its owner completes onboarding. */
+export async function createUserAndOnboard(
+  app: TestApp,
+  adminCookie: string,
+  person: { login: string; name: string; password: string },
+) {
+  const res = await post(
+    app,
+    '/api/v1/users',
+    { login: person.login, name: person.name, phone: null, email: null, organisation: null, employmentEndsOn: null },
+    adminCookie,
+  );
+  expect(res.statusCode, res.body).toBe(201);
+  const { user, link } = res.json<{ user: { id: string }; link: { token: string } }>();
+  return { id: user.id, ...(await onboard(app, link.token, person.login, person.password)) };
+}
+
+/** Password then authenticator code; `next` is null when the password step was refused. */
+export async function signInWithTotp(app: TestApp, login: string, password: string, secret: string, ip?: string) {
+  const pw = await app.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { login, password },
+    ...(ip === undefined ? {} : { remoteAddress: ip }),
+  });
+  if (pw.statusCode !== 200) return { status: pw.statusCode, cookie: null, next: null };
+  const code = await app.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/mfa/totp',
+    payload: { code: totpCodeAt(secret, app.runtime.clock.now()) },
+    headers: { cookie: cookieOf(pw) },
+    ...(ip === undefined ? {} : { remoteAddress: ip }),
+  });
+  return { status: code.statusCode, cookie: cookieOf(code), next: code.json<{ next: string }>().next };
+}

@@ -216,6 +216,53 @@ export const AUDIT_EVENTS = {
     category: 'security',
     data: z.strictObject({ ended: z.number().int() }),
   },
+  'access.role.assigned': {
+    zh: '授予角色（高风险角色待第二人审批）',
+    en: 'Role granted (high-risk roles wait for a second approver)',
+    category: 'security',
+    data: z.strictObject({
+      assignmentId: z.string(),
+      roleCode: z.string(),
+      site: z.string().nullable(),
+      status: z.enum(['pending', 'active']),
+      /** Granted directly by the initial administrator before any security administrator existed. */
+      bootstrap: z.boolean(),
+      sessionsEnded: z.number().int(),
+    }),
+  },
+  'access.role.approved': {
+    zh: '审批通过高风险授权',
+    en: 'High-risk grant approved',
+    category: 'security',
+    data: z.strictObject({
+      assignmentId: z.string(),
+      roleCode: z.string(),
+      site: z.string().nullable(),
+      sessionsEnded: z.number().int(),
+    }),
+  },
+  'access.role.rejected': {
+    zh: '驳回高风险授权',
+    en: 'High-risk grant rejected',
+    category: 'security',
+    data: z.strictObject({
+      assignmentId: z.string(),
+      roleCode: z.string(),
+      site: z.string().nullable(),
+      sessionsEnded: z.number().int(),
+    }),
+  },
+  'access.role.revoked': {
+    zh: '撤销角色',
+    en: 'Role revoked',
+    category: 'security',
+    data: z.strictObject({
+      assignmentId: z.string(),
+      roleCode: z.string(),
+      site: z.string().nullable(),
+      sessionsEnded: z.number().int(),
+    }),
+  },
   'audit.chain.verified': {
     zh: '审计日志完整性校验通过',
     en: 'Audit trail verified intact',

@@ -5,3 +5,4 @@ export * from './passkey.js';
 export * from './permissions.js';
 export * from './platform.js';
 export * from './users.js';
+export * from './access.js';

@@ -4,6 +4,18 @@
  * in the role editor in both languages.
  */
 export const PERMISSIONS = {
+  'access.role.read': {
+    zh: '查看角色、授权记录与待审批的授权',
+    en: 'View roles, role assignments and pending approvals',
+  },
+  'access.role.assign': {
+    zh: '为用户分配或撤销角色（不能授予自己没有的权限，不能给自己授权）',
+    en: 'Assign and revoke roles (never a permission one lacks, never to oneself)',
+  },
+  'access.assignment.approve': {
+    zh: '审批高风险授权（管理员角色、患者数据、批量导出），不能审批自己发起的',
+    en: 'Approve high-risk grants (administrator roles, patient data, bulk export); never one’s own',
+  },
   'audit.event.read': {
     zh: '查看审计日志、完整性证明与校验状态',
     en: 'Read the audit trail, its integrity proofs and verification status',

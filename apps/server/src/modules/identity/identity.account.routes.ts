@@ -15,7 +15,7 @@ import { countFailure } from './identity.login.js';
 import { listNotifications, markAllRead } from './identity.notify.js';
 import { passwordAge } from './identity.password.js';
 import { changeOwnPassword, checkPasswordLink, usePasswordLink } from './identity.passwords.js';
-import { isPrivileged } from './identity.sessions.js';
+import { isPrivilegedAccount } from './identity.sessions.js';
 import { factorsOf } from './identity.users.js';
 
 function signedIn(ctx: Ctx): string {
@@ -112,7 +112,7 @@ export const accountRoutes: AnyRouteDef[] = [
         passwordChangedAt: user.passwordChangedAt,
         passwordExpiresAt: age?.expiresAt?.toISOString() ?? null,
         passwordProfile: profile,
-        privileged: isPrivileged(user),
+        privileged: await isPrivilegedAccount(ctx, { id: userId, bootstrapRole: user.bootstrapRole }),
         recentLogins: logins.map((l) => ({
           at: l.createdAt,
           method: l.authMethod,

@@ -17,7 +17,7 @@ import {
   type PasswordProblem,
   type PasswordProfile,
 } from './identity.password.js';
-import { endUserSessions, isPrivileged, startSession } from './identity.sessions.js';
+import { endUserSessions, isPrivilegedAccount, startSession } from './identity.sessions.js';
 import type { PasswordLinkPurpose, UserAccountTable } from './identity.tables.js';
 
 /** AUTH-18: a reset link lives 10 minutes; an invitation for a new account one day. */
@@ -62,7 +62,7 @@ async function checkNewPassword(
       : await open(ctx, { table: 'user_account', column: 'phoneSealed', rowId: user.id }, user.phoneSealed);
   const problems = checkPasswordPolicy(password, {
     profile,
-    privileged: isPrivileged(user),
+    privileged: await isPrivilegedAccount(ctx, user),
     context: { login: user.login, name: user.name, phone, email: user.email, organisation: user.organisation },
   });
   if (problems.length > 0) throw passwordRefusal(problems, path);
@@ -211,7 +211,7 @@ export async function checkPasswordLink(ctx: Ctx, token: string): Promise<CheckP
     login: link.login,
     name: link.name,
     expiresAt: link.expiresAt,
-    privileged: isPrivileged(link),
+    privileged: await isPrivilegedAccount(ctx, link),
   };
 }
 

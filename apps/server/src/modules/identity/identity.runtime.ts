@@ -1,5 +1,17 @@
+import type { Permission } from '@medledger/contract';
+import type { Db } from '../../platform/db/database.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import type { PasswordProfile } from './identity.password.js';
+
+/**
+ * What a higher layer (the access module) says about a user's roles: their names, the permissions
+ * they carry now, and whether any is privileged (administrators, high-risk grants). The composition
+ * root wires it in; identity never imports access.
+ */
+export type RoleResolver = (
+  db: Db,
+  userId: string,
+) => Promise<{ roles: string[]; permissions: ReadonlySet<Permission>; privileged: boolean }>;
 
 /** Settings the identity module reads at run time. */
 export type IdentityRuntime = {
@@ -8,6 +20,8 @@ export type IdentityRuntime = {
   dormantDays: number;
   /** AUTH-08: sign-in attempts per client IP (the IP comes from the trusted-proxy resolver). */
   loginLimiter: RateLimiter;
+  /** Role assignments from the access module; absent, only the bootstrap role counts. */
+  roles?: RoleResolver;
 };
 
 declare module '../../platform/runtime.js' {

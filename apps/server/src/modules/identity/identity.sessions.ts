@@ -32,11 +32,24 @@ export function permissionsOf(user: Pick<UserAccountTable, 'bootstrapRole'>): Se
 export const isPrivileged = (user: Pick<UserAccountTable, 'bootstrapRole'>): boolean => user.bootstrapRole !== null;
 
 /**
+ * Privileged by the bootstrap role or by an assigned role (administrators, high-risk grants): the
+ * shorter idle timeout, the 15-character password minimum and no SMS factor apply (AUTH-02/11).
+ */
+export async function isPrivilegedAccount(
+  ctx: Pick<Ctx, 'db' | 'runtime'>,
+  user: Pick<UserAccountTable, 'id' | 'bootstrapRole'>,
+): Promise<boolean> {
+  if (isPrivileged(user)) return true;
+  const assigned = await ctx.runtime.identity.roles?.(ctx.db, user.id);
+  return assigned?.privileged ?? false;
+}
+
+/**
  * SESS-01/03: a new session with a fresh 256-bit token (only its digest is stored). Any session the
  * request already carried is ended first, so a planted cookie never becomes a signed-in one.
  */
 export async function startSession(
-  ctx: Pick<Ctx, 'db' | 'now' | 'ip' | 'userAgent' | 'session' | 'reply'>,
+  ctx: Pick<Ctx, 'db' | 'now' | 'ip' | 'userAgent' | 'session' | 'reply' | 'runtime'>,
   user: Pick<UserAccountTable, 'id' | 'bootstrapRole'>,
   stage: SessionStage,
   authMethod: string | null,
@@ -54,7 +67,7 @@ export async function startSession(
       userId: user.id,
       stage,
       authMethod,
-      privileged: isPrivileged(user) ? 1 : 0,
+      privileged: (await isPrivilegedAccount(ctx, user)) ? 1 : 0,
       ip: ctx.ip,
       userAgent: ctx.userAgent,
       createdAt: now,
@@ -174,12 +187,16 @@ export function sessionAuthenticator(runtime: Runtime): Authenticator {
     }
     const session: SessionRef = { id: row.id, userId: row.userId, stage: row.stage, tokenHash: row.tokenHash };
     if (row.stage !== 'complete') return { actor: null, session };
+    // Assignments are read on every request: a revoked role stops working on the next one (SESS-06).
+    const assigned = await runtime.identity.roles?.(runtime.db, row.userId);
+    const permissions = permissionsOf(row);
+    for (const p of assigned?.permissions ?? []) permissions.add(p);
     const actor: Actor = {
       kind: 'user',
       id: row.userId,
       name: row.name,
-      roles: row.bootstrapRole === null ? [] : [row.bootstrapRole],
-      permissions: permissionsOf(row),
+      roles: [...(row.bootstrapRole === null ? [] : [row.bootstrapRole]), ...(assigned?.roles ?? [])],
+      permissions,
       sessionHash: row.tokenHash,
       ...(row.authMethod === null ? {} : { authMethod: row.authMethod }),
     };

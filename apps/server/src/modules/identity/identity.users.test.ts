@@ -1,7 +1,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.js';
-import { ADMIN, cookieOf, firstAdmin, post } from '../../../test/identity-helpers.js';
+import { ADMIN, cookieOf, firstAdmin, onboard, post, signInWithTotp } from '../../../test/identity-helpers.js';
 import { manualClock } from '../../platform/clock.js';
 import { systemCtx } from '../../platform/http/ctx.js';
 import { retireKey, rewrap, rotateKey } from '../keys/index.js';
@@ -44,38 +44,7 @@ async function createNurse(app: TestApp, adminCookie: string, overrides: Record<
 /** Invitation → password → sign-in → authenticator enrolment. Returns the nurse's complete session. */
 async function onboardNurse(app: TestApp, adminCookie: string) {
   const { user, link } = await createNurse(app, adminCookie);
-  const set = await post(app, '/api/v1/password-link/use', { token: link.token, password: NURSE_PASSWORD });
-  expect(set.statusCode, set.body).toBe(200);
-  const pw = await post(app, '/api/v1/auth/login', { login: NURSE.login, password: NURSE_PASSWORD });
-  expect(pw.json()).toEqual({ next: 'enrol_totp', methods: [] });
-  const enrol = cookieOf(pw);
-  const { secret } = json<{ secret: string }>(await post(app, '/api/v1/auth/totp/enrol/start', undefined, enrol));
-  const done = await post(
-    app,
-    '/api/v1/auth/totp/enrol/confirm',
-    { code: totpCodeAt(secret, app.runtime.clock.now()) },
-    enrol,
-  );
-  expect(done.statusCode, done.body).toBe(200);
-  return { id: user.id, secret, cookie: cookieOf(done) };
-}
-
-async function signInWithTotp(app: TestApp, login: string, password: string, secret: string, ip?: string) {
-  const pw = await app.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/login',
-    payload: { login, password },
-    ...(ip === undefined ? {} : { remoteAddress: ip }),
-  });
-  if (pw.statusCode !== 200) return { status: pw.statusCode, cookie: null, next: null };
-  const code = await app.app.inject({
-    method: 'POST',
-    url: '/api/v1/auth/mfa/totp',
-    payload: { code: totpCodeAt(secret, app.runtime.clock.now()) },
-    headers: { cookie: cookieOf(pw) },
-    ...(ip === undefined ? {} : { remoteAddress: ip }),
-  });
-  return { status: code.statusCode, cookie: cookieOf(code), next: json<{ next: string }>(code).next };
+  return { id: user.id, ...(await onboard(app, link.token, NURSE.login, NURSE_PASSWORD)) };
 }
 
 describe('AUTH-01 AUTH-18 accounts created by administrators', () => {

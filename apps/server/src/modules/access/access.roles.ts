@@ -1,0 +1,237 @@
+import { roleDefinition, type AssignmentView, type Permission } from '@medledger/contract';
+import { record } from '../audit/index.js';
+import { endUserSessions, requireRecentAuthentication } from '../identity/index.js';
+import type { Db } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
+import type { Ctx } from '../../platform/http/ctx.js';
+import { uuidv7 } from '../../platform/ids.js';
+import type { AccessAssignmentTable } from './access.tables.js';
+
+/**
+ * The roles and permissions a user holds now: their active assignments. The identity module's
+ * authenticator calls this on every request (wired in by the composition root).
+ */
+export async function resolveRoles(
+  db: Db,
+  userId: string,
+): Promise<{ roles: string[]; permissions: Set<Permission>; privileged: boolean }> {
+  const rows = await db
+    .selectFrom('access_assignment')
+    .select('roleCode')
+    .where('userId', '=', userId)
+    .where('status', '=', 'active')
+    .execute();
+  const roles = [...new Set(rows.map((r) => r.roleCode))].sort();
+  const permissions = new Set<Permission>();
+  let privileged = false;
+  for (const code of roles) {
+    const def = roleDefinition(code);
+    if (def === undefined) continue;
+    for (const p of def.permissions) permissions.add(p);
+    if (def.highRisk || def.adminClass !== undefined) privileged = true;
+  }
+  return { roles, permissions, privileged };
+}
+
+async function securityAdminExists(db: Db): Promise<boolean> {
+  const row = await db
+    .selectFrom('access_assignment')
+    .select('id')
+    .where('roleCode', '=', 'security-admin')
+    .where('status', '=', 'active')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+function actorOf(ctx: Ctx) {
+  if (ctx.actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
+  return ctx.actor;
+}
+
+async function view(ctx: Ctx, id: string): Promise<AssignmentView> {
+  const [one] = await listAssignments(ctx, { id });
+  if (one === undefined) throw new AppError('not_found', 'No such role assignment.');
+  return one;
+}
+
+export async function listAssignments(
+  ctx: Ctx,
+  filter: { id?: string; userId?: string; status?: AccessAssignmentTable['status'] },
+): Promise<AssignmentView[]> {
+  let q = ctx.db
+    .selectFrom('access_assignment as a')
+    .innerJoin('user_account as u', 'u.id', 'a.userId')
+    .leftJoin('user_account as r', 'r.id', 'a.requestedBy')
+    .select([
+      'a.id',
+      'a.userId',
+      'u.login as userLogin',
+      'u.name as userName',
+      'a.roleCode',
+      'a.site',
+      'a.status',
+      'a.reason',
+      'a.requestedBy',
+      'r.name as requestedByName',
+      'a.decidedBy',
+      'a.decidedAt',
+      'a.createdAt',
+    ])
+    .orderBy('a.createdAt', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(500);
+  if (filter.id !== undefined) q = q.where('a.id', '=', filter.id);
+  if (filter.userId !== undefined) q = q.where('a.userId', '=', filter.userId);
+  if (filter.status !== undefined) q = q.where('a.status', '=', filter.status);
+  const rows = await q.execute();
+  return rows.map((r) => ({ ...r, requestedByName: r.requestedByName ?? r.requestedBy }));
+}
+
+/**
+ * AC-05/06: grants a role, limited to a data scope.
+ * - nobody grants to themselves;
+ * - nobody grants a permission they do not hold themselves (no escalation);
+ * - no account holds two of the three separated administrator roles (pending grants count);
+ * - high-risk roles wait for a second person's approval; others take effect at once.
+ * The user's sessions end when a grant takes effect, so the new rights come with a new session id.
+ */
+export async function assignRole(
+  ctx: Ctx,
+  input: { userId: string; roleCode: string; site: string | null; reason: string },
+): Promise<AssignmentView> {
+  const actor = actorOf(ctx);
+  const role = roleDefinition(input.roleCode);
+  if (role === undefined) throw new AppError('validation_failed', 'No such role.');
+  if (input.userId === actor.id) throw new AppError('forbidden', 'You cannot grant a role to yourself.');
+  const missing = role.permissions.filter((p) => !actor.permissions.has(p));
+  if (missing.length > 0) {
+    throw new AppError(
+      'forbidden',
+      `You cannot grant a role with permissions you do not hold yourself: ${missing.join(', ')}.`,
+    );
+  }
+  const user = await ctx.db
+    .selectFrom('user_account')
+    .select(['id', 'status', 'bootstrapRole'])
+    .where('id', '=', input.userId)
+    .executeTakeFirst();
+  if (user === undefined) throw new AppError('not_found', 'No such user.');
+  if (user.status !== 'active') throw new AppError('conflict', 'Enable the account before granting it a role.');
+  const held = await ctx.db
+    .selectFrom('access_assignment')
+    .select(['roleCode', 'site', 'status'])
+    .where('userId', '=', input.userId)
+    .where('status', 'in', ['pending', 'active'])
+    .execute();
+  if (held.some((h) => h.roleCode === role.code && h.site === input.site)) {
+    throw new AppError('conflict', 'The user already has (or is waiting for) this role in this scope.');
+  }
+  if (role.adminClass !== undefined) {
+    const conflicting = held
+      .map((h) => roleDefinition(h.roleCode))
+      .find((d) => d?.adminClass !== undefined && d.adminClass !== role.adminClass);
+    if (conflicting !== undefined || (user.bootstrapRole !== null && role.adminClass !== undefined)) {
+      throw new AppError(
+        'conflict',
+        `Separation of duties: this account already holds ${conflicting?.en ?? 'the initial administrator role'}; the system, security and audit administrators must be three different people.`,
+      );
+    }
+    await requireRecentAuthentication(ctx);
+  }
+  const now = ctx.now.toISOString();
+  const id = uuidv7(ctx.now.getTime());
+  // Nobody can be the second person before a security administrator exists: until then the
+  // initial administrator's grants take effect directly (audited as such), so the three
+  // separated administrators can be appointed.
+  const bootstrap = actor.roles.includes('administrator') && !(await securityAdminExists(ctx.db));
+  const status = role.highRisk && !bootstrap ? 'pending' : 'active';
+  await ctx.db
+    .insertInto('access_assignment')
+    .values({
+      id,
+      userId: input.userId,
+      roleCode: role.code,
+      site: input.site,
+      status,
+      reason: input.reason,
+      requestedBy: actor.id,
+      decidedBy: null,
+      decisionReason: null,
+      decidedAt: null,
+      revokedBy: null,
+      revokedAt: null,
+      createdAt: now,
+    })
+    .execute();
+  const sessionsEnded = status === 'active' ? await endUserSessions(ctx.db, input.userId, ctx.now, 'roles changed') : 0;
+  await record(ctx, {
+    action: 'access.role.assigned',
+    outcome: 'success',
+    resource: { type: 'user_account', id: input.userId },
+    reason: input.reason,
+    data: { assignmentId: id, roleCode: role.code, site: input.site, status, bootstrap, sessionsEnded },
+  });
+  return view(ctx, id);
+}
+
+/** AC-05: a second person approves or rejects a pending high-risk grant — never the requester or the grantee. */
+export async function decideAssignment(
+  ctx: Ctx,
+  id: string,
+  decision: 'approve' | 'reject',
+  reason: string,
+): Promise<AssignmentView> {
+  const actor = actorOf(ctx);
+  const row = await ctx.db.selectFrom('access_assignment').selectAll().where('id', '=', id).executeTakeFirst();
+  if (row === undefined) throw new AppError('not_found', 'No such role assignment.');
+  if (row.status !== 'pending') throw new AppError('conflict', 'This grant has already been decided.');
+  if (row.requestedBy === actor.id || row.userId === actor.id) {
+    throw new AppError('forbidden', 'A high-risk grant needs a second person: you requested it or would receive it.');
+  }
+  // The grantor already had to hold every permission of the role; the approver is the second pair
+  // of eyes (the security administrator, who must not hold the audit administrator's rights).
+  await requireRecentAuthentication(ctx);
+  const now = ctx.now.toISOString();
+  const status = decision === 'approve' ? 'active' : 'rejected';
+  const changed = await ctx.db
+    .updateTable('access_assignment')
+    .set({ status, decidedBy: actor.id, decisionReason: reason, decidedAt: now })
+    .where('id', '=', id)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (Number(changed.numUpdatedRows) !== 1) throw new AppError('conflict', 'This grant has already been decided.');
+  const sessionsEnded = status === 'active' ? await endUserSessions(ctx.db, row.userId, ctx.now, 'roles changed') : 0;
+  await record(ctx, {
+    action: decision === 'approve' ? 'access.role.approved' : 'access.role.rejected',
+    outcome: 'success',
+    resource: { type: 'user_account', id: row.userId },
+    reason,
+    data: { assignmentId: id, roleCode: row.roleCode, site: row.site, sessionsEnded },
+  });
+  return view(ctx, id);
+}
+
+/** SESS-06: revoking a role ends the user's sessions at once. */
+export async function revokeAssignment(ctx: Ctx, id: string, reason: string): Promise<AssignmentView> {
+  const actor = actorOf(ctx);
+  const row = await ctx.db.selectFrom('access_assignment').selectAll().where('id', '=', id).executeTakeFirst();
+  if (row === undefined) throw new AppError('not_found', 'No such role assignment.');
+  if (row.status !== 'active' && row.status !== 'pending') {
+    throw new AppError('conflict', 'This role assignment is not in force.');
+  }
+  const now = ctx.now.toISOString();
+  await ctx.db
+    .updateTable('access_assignment')
+    .set({ status: 'revoked', revokedBy: actor.id, revokedAt: now })
+    .where('id', '=', id)
+    .execute();
+  const sessionsEnded = await endUserSessions(ctx.db, row.userId, ctx.now, 'roles changed');
+  await record(ctx, {
+    action: 'access.role.revoked',
+    outcome: 'success',
+    resource: { type: 'user_account', id: row.userId },
+    reason,
+    data: { assignmentId: id, roleCode: row.roleCode, site: row.site, sessionsEnded },
+  });
+  return view(ctx, id);
+}

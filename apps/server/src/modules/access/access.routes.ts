@@ -1,0 +1,91 @@
+import {
+  AssignmentListQuery,
+  AssignmentListResponse,
+  AssignmentResponse,
+  AssignRoleInput,
+  BUILTIN_ROLES,
+  DecideAssignmentInput,
+  RoleListResponse,
+} from '@medledger/contract';
+import { z } from 'zod';
+import { route, type AnyRouteDef } from '../../platform/http/route.js';
+import { assignRole, decideAssignment, listAssignments, revokeAssignment } from './access.roles.js';
+
+const AssignmentId = z.strictObject({ id: z.uuid() });
+
+/** Roles, role assignments with data scopes, and the approval of high-risk grants (AC-05/06). */
+export const accessRoutes: AnyRouteDef[] = [
+  route({
+    method: 'GET',
+    url: '/api/v1/access/roles',
+    permission: 'access.role.read',
+    summary: 'The roles and the permissions each carries',
+    response: RoleListResponse,
+    handler: () =>
+      Promise.resolve({
+        roles: BUILTIN_ROLES.map((r) => ({
+          code: r.code,
+          zh: r.zh,
+          en: r.en,
+          descriptionZh: r.descriptionZh,
+          descriptionEn: r.descriptionEn,
+          adminClass: 'adminClass' in r ? r.adminClass : null,
+          highRisk: r.highRisk,
+          permissions: [...r.permissions],
+        })),
+      }),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/access/assignments',
+    permission: 'access.role.read',
+    summary: 'Role assignments, by user or status (pending: the approval inbox)',
+    query: AssignmentListQuery,
+    response: AssignmentListResponse,
+    handler: async (ctx, { query }) => ({ assignments: await listAssignments(ctx, query) }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/access/assignments',
+    permission: 'access.role.assign',
+    summary: 'Grant a role in a data scope; high-risk roles wait for a second approver',
+    body: AssignRoleInput,
+    response: AssignmentResponse,
+    status: 201,
+    handler: async (ctx, { body }) => ({ assignment: await assignRole(ctx, body) }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/access/assignments/:id/approve',
+    permission: 'access.assignment.approve',
+    summary: 'Approve a pending high-risk grant (a second person; needs a recent authentication)',
+    params: AssignmentId,
+    body: DecideAssignmentInput,
+    response: AssignmentResponse,
+    handler: async (ctx, { params, body }) => ({
+      assignment: await decideAssignment(ctx, params.id, 'approve', body.reason),
+    }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/access/assignments/:id/reject',
+    permission: 'access.assignment.approve',
+    summary: 'Reject a pending high-risk grant',
+    params: AssignmentId,
+    body: DecideAssignmentInput,
+    response: AssignmentResponse,
+    handler: async (ctx, { params, body }) => ({
+      assignment: await decideAssignment(ctx, params.id, 'reject', body.reason),
+    }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/access/assignments/:id/revoke',
+    permission: 'access.role.assign',
+    summary: "Revoke a role; the user's sessions end at once (SESS-06)",
+    params: AssignmentId,
+    body: DecideAssignmentInput,
+    response: AssignmentResponse,
+    handler: async (ctx, { params, body }) => ({ assignment: await revokeAssignment(ctx, params.id, body.reason) }),
+  }),
+];

@@ -1,0 +1,176 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { buildTestApp, type TestApp } from '../../../test/harness.js';
+import { ADMIN, createUserAndOnboard, firstAdmin, post, signInWithTotp } from '../../../test/identity-helpers.js';
+import { manualClock } from '../../platform/clock.js';
+import { sealOnce } from '../audit/index.js';
+
+// Synthetic staff only.
+const SECURITY = { login: 'sec.wang', name: '王安全', password: 'granite lighthouse 青松 orbit' };
+const AUDITOR = { login: 'audit.zhao', name: '赵审计', password: 'meadow compass 白云 lantern' };
+const SYSADMIN = { login: 'sys.qian', name: '钱系统', password: 'harbour violin 红叶 quarry' };
+
+let t: TestApp | undefined;
+afterEach(async () => {
+  await t?.close();
+  t = undefined;
+});
+
+const get = (app: TestApp, url: string, cookie: string) => app.app.inject({ method: 'GET', url, headers: { cookie } });
+
+type Assignment = { id: string; status: string; roleCode: string };
+
+async function grant(app: TestApp, cookie: string, userId: string, roleCode: string, site: string | null = null) {
+  return post(app, '/api/v1/access/assignments', { userId, roleCode, site, reason: '岗位任命' }, cookie);
+}
+
+/** First admin, plus a security administrator appointed directly (no second person exists yet). */
+async function withSecurityAdmin(app: TestApp, clock: ReturnType<typeof manualClock>) {
+  const admin = await firstAdmin(app);
+  const sec = await createUserAndOnboard(app, admin.cookie, SECURITY);
+  const granted = await grant(app, admin.cookie, sec.id, 'security-admin');
+  expect(granted.statusCode, granted.body).toBe(201);
+  expect(granted.json<{ assignment: Assignment }>().assignment.status).toBe('active');
+  // The grant ended the security administrator's session: the new rights come with a new one.
+  expect((await get(app, '/api/v1/session', sec.cookie)).statusCode).toBe(401);
+  clock.advance(30_000);
+  const again = await signInWithTotp(app, SECURITY.login, SECURITY.password, sec.secret);
+  expect(again.next).toBe('done');
+  return { admin, sec: { ...sec, cookie: again.cookie! } };
+}
+
+describe('AC-05 AC-06 roles, separation of duties and two-person approval', () => {
+  test('AC-06 the initial administrator appoints a security administrator directly; later high-risk grants wait for a second person', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const { admin, sec } = await withSecurityAdmin(t, clock);
+    const me = (await get(t, '/api/v1/session', sec.cookie)).json<{ permissions: string[] }>();
+    expect(me.permissions).toEqual(expect.arrayContaining(['access.role.assign', 'access.assignment.approve']));
+    expect(me.permissions).not.toContain('audit.event.read');
+
+    const auditor = await createUserAndOnboard(t, admin.cookie, AUDITOR);
+    const pending = await grant(t, admin.cookie, auditor.id, 'audit-admin');
+    expect(pending.statusCode, pending.body).toBe(201);
+    const { assignment } = pending.json<{ assignment: Assignment }>();
+    expect(assignment.status).toBe('pending');
+    expect((await get(t, '/api/v1/session', auditor.cookie)).statusCode).toBe(200);
+    // The requester cannot approve their own request.
+    const own = await post(t, `/api/v1/access/assignments/${assignment.id}/approve`, { reason: 'ok' }, admin.cookie);
+    expect(own.statusCode).toBe(403);
+    const approved = await post(
+      t,
+      `/api/v1/access/assignments/${assignment.id}/approve`,
+      { reason: '审计岗位' },
+      sec.cookie,
+    );
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json<{ assignment: Assignment }>().assignment.status).toBe('active');
+    expect((await get(t, '/api/v1/session', auditor.cookie)).statusCode).toBe(401);
+    clock.advance(30_000);
+    const audit = await signInWithTotp(t, AUDITOR.login, AUDITOR.password, auditor.secret);
+    expect((await get(t, '/api/v1/audit/events', audit.cookie!)).statusCode).toBe(200);
+    await sealOnce(t.runtime, { fullSweep: true });
+    const actions = await t.db
+      .selectFrom('audit_index')
+      .select('action')
+      .where('resourceId', '=', auditor.id)
+      .where('action', 'like', 'access.%')
+      .execute();
+    expect(actions.map((a) => a.action).sort()).toEqual(['access.role.approved', 'access.role.assigned']);
+  });
+
+  test('AC-06 acceptance: the audit-administrator role is refused to a system administrator, who gets 403 on the audit API', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const { admin, sec } = await withSecurityAdmin(t, clock);
+    const sys = await createUserAndOnboard(t, admin.cookie, SYSADMIN);
+    const pending = (await grant(t, admin.cookie, sys.id, 'system-admin')).json<{ assignment: Assignment }>();
+    await post(t, `/api/v1/access/assignments/${pending.assignment.id}/approve`, { reason: '系统运维' }, sec.cookie);
+    clock.advance(30_000);
+    const signedIn = await signInWithTotp(t, SYSADMIN.login, SYSADMIN.password, sys.secret);
+    expect((await get(t, '/api/v1/users', signedIn.cookie!)).statusCode).toBe(200);
+    expect((await get(t, '/api/v1/audit/events', signedIn.cookie!)).statusCode).toBe(403);
+    const sod = await grant(t, admin.cookie, sys.id, 'audit-admin');
+    expect(sod.statusCode).toBe(409);
+    expect(sod.json<{ message: string }>().message).toMatch(/Separation of duties/);
+    // Pending grants count too: a second separated role cannot be queued behind the first.
+    const other = await createUserAndOnboard(t, admin.cookie, { ...AUDITOR, login: 'other.sun', name: '孙某' });
+    expect((await grant(t, admin.cookie, other.id, 'audit-admin')).statusCode).toBe(201);
+    expect((await grant(t, admin.cookie, other.id, 'system-admin')).statusCode).toBe(409);
+    // And the initial administrator holds all three for now, so never also one of them.
+    const adminRow = await t.db
+      .selectFrom('user_account')
+      .select('id')
+      .where('loginKey', '=', ADMIN.login)
+      .executeTakeFirstOrThrow();
+    expect((await grant(t, sec.cookie, adminRow.id, 'audit-admin')).statusCode).toBe(403);
+  });
+
+  test('AC-05 no escalation: nobody grants a permission they lack, nor to themselves', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const { admin, sec } = await withSecurityAdmin(t, clock);
+    const auditor = await createUserAndOnboard(t, admin.cookie, AUDITOR);
+    // The security administrator holds access.role.assign but not audit.event.read.
+    const escalate = await grant(t, sec.cookie, auditor.id, 'audit-admin');
+    expect(escalate.statusCode).toBe(403);
+    expect(escalate.json<{ message: string }>().message).toContain('audit.event.read');
+    const head = await grant(t, sec.cookie, auditor.id, 'enterprise-head');
+    expect(head.json<{ message: string }>().message).toContain('system.info.read');
+    const secRow = await t.db
+      .selectFrom('user_account')
+      .select('id')
+      .where('loginKey', '=', SECURITY.login)
+      .executeTakeFirstOrThrow();
+    const self = await grant(t, sec.cookie, secRow.id, 'purchasing');
+    expect(self.statusCode).toBe(403);
+    expect(self.json<{ message: string }>().message).toMatch(/yourself/);
+    // A business role without extra permissions is granted at once, in a site scope.
+    const buyer = await grant(t, sec.cookie, auditor.id, 'purchasing', 'WH-SH-01');
+    expect(buyer.statusCode, buyer.body).toBe(201);
+    expect(buyer.json<{ assignment: Assignment & { site: string } }>().assignment).toMatchObject({
+      status: 'active',
+      roleCode: 'purchasing',
+      site: 'WH-SH-01',
+    });
+  });
+
+  test('SESS-06 revoking a role ends the user’s sessions and the permission stops at once', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const { admin } = await withSecurityAdmin(t, clock);
+    const head = await createUserAndOnboard(t, admin.cookie, AUDITOR);
+    const granted = (await grant(t, admin.cookie, head.id, 'enterprise-head')).json<{ assignment: Assignment }>();
+    expect(granted.assignment.status).toBe('active');
+    clock.advance(30_000);
+    const signedIn = await signInWithTotp(t, AUDITOR.login, AUDITOR.password, head.secret);
+    expect((await get(t, '/api/v1/system/info', signedIn.cookie!)).statusCode).toBe(200);
+    const revoked = await post(
+      t,
+      `/api/v1/access/assignments/${granted.assignment.id}/revoke`,
+      { reason: '岗位调整' },
+      admin.cookie,
+    );
+    expect(revoked.statusCode, revoked.body).toBe(200);
+    expect((await get(t, '/api/v1/system/info', signedIn.cookie!)).statusCode).toBe(401);
+    clock.advance(30_000);
+    const back = await signInWithTotp(t, AUDITOR.login, AUDITOR.password, head.secret);
+    expect((await get(t, '/api/v1/system/info', back.cookie!)).statusCode).toBe(403);
+  });
+
+  test('AC-04 grant input never takes the grantor, status or approver from the client', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const { admin } = await withSecurityAdmin(t, clock);
+    const user = await createUserAndOnboard(t, admin.cookie, AUDITOR);
+    for (const extra of [{ status: 'active' }, { requestedBy: 'x' }, { decidedBy: 'x' }, { approvedBy: 'x' }]) {
+      const res = await post(
+        t,
+        '/api/v1/access/assignments',
+        { userId: user.id, roleCode: 'audit-admin', site: null, reason: '岗位任命', ...extra },
+        admin.cookie,
+      );
+      expect(res.statusCode).toBe(400);
+    }
+    expect(await t.db.selectFrom('access_assignment').select('id').where('userId', '=', user.id).execute()).toEqual([]);
+  });
+});

@@ -1,0 +1,222 @@
+import { z } from 'zod';
+import type { Permission } from './permissions.js';
+
+/**
+ * The three separated administrators of 等保 (三权分立, AC-06): no account may hold two of them. The
+ * system administrator runs accounts and the system, the security administrator grants roles, the
+ * audit administrator reads and verifies the audit trail — and nothing else.
+ */
+export const ADMIN_CLASSES = ['system', 'security', 'audit'] as const;
+export type AdminClass = (typeof ADMIN_CLASSES)[number];
+
+export type RoleDefinition = {
+  code: string;
+  zh: string;
+  en: string;
+  descriptionZh: string;
+  descriptionEn: string;
+  /** One of the three separated administrators, or undefined for business roles. */
+  adminClass?: AdminClass;
+  /** High-risk grants (administrators, patient data, bulk export) need a second approver (AC-05). */
+  highRisk: boolean;
+  permissions: readonly Permission[];
+};
+
+/**
+ * The built-in roles: GSP posts and the hospital side, each with the least permissions its work
+ * needs, and the three separated administrators. Business modules add their permissions here as
+ * they are built; a post without permissions yet is still assignable (its scope is recorded).
+ */
+export const BUILTIN_ROLES = [
+  {
+    code: 'system-admin',
+    zh: '系统管理员',
+    en: 'System administrator',
+    descriptionZh: '管理用户账号与系统运行；不能授权，也不能查看审计日志。',
+    descriptionEn: 'Runs user accounts and the system; cannot grant roles or read the audit trail.',
+    adminClass: 'system',
+    highRisk: true,
+    permissions: ['identity.user.read', 'identity.user.manage', 'system.info.read'],
+  },
+  {
+    code: 'security-admin',
+    zh: '安全管理员',
+    en: 'Security administrator',
+    descriptionZh: '为用户分配角色和数据范围、审批高风险授权；不能管理账号，也不能查看审计日志。',
+    descriptionEn:
+      'Assigns roles and data scopes and approves high-risk grants; cannot manage accounts or read the audit trail.',
+    adminClass: 'security',
+    highRisk: true,
+    permissions: ['access.role.read', 'access.role.assign', 'access.assignment.approve', 'identity.user.read'],
+  },
+  {
+    code: 'audit-admin',
+    zh: '审计管理员',
+    en: 'Audit administrator',
+    descriptionZh: '查看、校验和导出审计日志；不能修改任何其他内容。',
+    descriptionEn: 'Reads, verifies and exports the audit trail; changes nothing else.',
+    adminClass: 'audit',
+    highRisk: true,
+    permissions: ['audit.event.read'],
+  },
+  {
+    code: 'enterprise-head',
+    zh: '企业负责人',
+    en: 'Enterprise head',
+    descriptionZh: '对企业质量管理全面负责。',
+    descriptionEn: 'Overall responsibility for quality management.',
+    highRisk: false,
+    permissions: ['system.info.read'],
+  },
+  {
+    code: 'qa-manager',
+    zh: '质量负责人 / 质量管理',
+    en: 'Quality manager (QA)',
+    descriptionZh: '首营审核、质量否决、不合格品与召回管理。',
+    descriptionEn: 'First-business approval, quality veto, nonconforming goods and recalls.',
+    highRisk: false,
+    permissions: [],
+  },
+  {
+    code: 'purchasing',
+    zh: '采购',
+    en: 'Purchasing',
+    descriptionZh: '采购订单与供应商联系。',
+    descriptionEn: 'Purchase orders and suppliers.',
+    highRisk: false,
+    permissions: [],
+  },
+  {
+    code: 'receiving',
+    zh: '收货',
+    en: 'Receiving',
+    descriptionZh: '到货核对与收货记录。',
+    descriptionEn: 'Checking and recording deliveries.',
+    highRisk: false,
+    permissions: [],
+  },
+  {
+    code: 'acceptance',
+    zh: '验收',
+    en: 'Acceptance inspection',
+    descriptionZh: '按 GSP 逐批验收并签名。',
+    descriptionEn: 'Batch acceptance inspection and sign-off under GSP.',
+    highRisk: false,
+    permissions: [],
+  },
+  {
+    code: 'warehouse',
+    zh: '仓储 / 养护',
+    en: 'Storage and maintenance',
+    descriptionZh: '在库储存、养护检查与温湿度记录。',
+    descriptionEn: 'Storage, maintenance checks and climate records.',
+    highRisk: false,
+    permissions: [],
+  },
+  {
+    code: 'sales',
+    zh: '销售',
+    en: 'Sales',
+    descriptionZh: '销售订单与客户资质核对。',
+    descriptionEn: 'Sales orders and customer licence checks.',
+    highRisk: false,
+    permissions: [],
+  },
+  {
+    code: 'outbound-review',
+    zh: '出库复核',
+    en: 'Outbound review',
+    descriptionZh: '出库复核并签名。',
+    descriptionEn: 'Outbound review and sign-off.',
+    highRisk: false,
+    permissions: [],
+  },
+  {
+    code: 'finance',
+    zh: '财务',
+    en: 'Finance',
+    descriptionZh: '价格、结算与发票。',
+    descriptionEn: 'Prices, settlement and invoices.',
+    highRisk: false,
+    permissions: [],
+  },
+  {
+    code: 'clinical-use',
+    zh: '设备科 / 临床使用',
+    en: 'Equipment department / clinical use',
+    descriptionZh: '医院侧植入与设备使用记录。',
+    descriptionEn: 'Implant and equipment usage records on the hospital side.',
+    highRisk: false,
+    permissions: [],
+  },
+] as const satisfies readonly RoleDefinition[];
+
+export type RoleCode = (typeof BUILTIN_ROLES)[number]['code'];
+export const ROLE_CODES = BUILTIN_ROLES.map((r) => r.code) as [RoleCode, ...RoleCode[]];
+
+export function roleDefinition(code: string): RoleDefinition | undefined {
+  return (BUILTIN_ROLES as readonly RoleDefinition[]).find((r) => r.code === code);
+}
+
+/** A data scope: the whole organisation (`null` site), or one site / warehouse. */
+export const SiteScope = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/, 'site code: letters, digits, . _ -');
+
+/** `POST /api/v1/access/assignments`: grant a role (the grantor, time and status come from the server). */
+export const AssignRoleInput = z.strictObject({
+  userId: z.uuid(),
+  roleCode: z.enum(ROLE_CODES),
+  site: SiteScope.nullable(),
+  reason: z.string().trim().min(2).max(500),
+});
+export type AssignRoleInput = z.infer<typeof AssignRoleInput>;
+
+export const ASSIGNMENT_STATUSES = ['pending', 'active', 'rejected', 'revoked'] as const;
+
+export const AssignmentView = z.object({
+  id: z.string(),
+  userId: z.string(),
+  userLogin: z.string(),
+  userName: z.string(),
+  roleCode: z.string(),
+  site: z.string().nullable(),
+  status: z.enum(ASSIGNMENT_STATUSES),
+  reason: z.string(),
+  requestedBy: z.string(),
+  requestedByName: z.string(),
+  decidedBy: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AssignmentView = z.infer<typeof AssignmentView>;
+
+export const AssignmentResponse = z.object({ assignment: AssignmentView });
+export const AssignmentListResponse = z.object({ assignments: z.array(AssignmentView) });
+export type AssignmentListResponse = z.infer<typeof AssignmentListResponse>;
+
+export const AssignmentListQuery = z.strictObject({
+  userId: z.uuid().optional(),
+  status: z.enum(ASSIGNMENT_STATUSES).optional(),
+});
+
+export const DecideAssignmentInput = z.strictObject({ reason: z.string().trim().min(2).max(500) });
+
+export const RoleListResponse = z.object({
+  roles: z.array(
+    z.object({
+      code: z.string(),
+      zh: z.string(),
+      en: z.string(),
+      descriptionZh: z.string(),
+      descriptionEn: z.string(),
+      adminClass: z.enum(ADMIN_CLASSES).nullable(),
+      highRisk: z.boolean(),
+      permissions: z.array(z.string()),
+    }),
+  ),
+});
+export type RoleListResponse = z.infer<typeof RoleListResponse>;
