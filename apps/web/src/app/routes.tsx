@@ -1,4 +1,5 @@
 import type { RouteObject } from 'react-router';
+import { ApprovalsPage } from '../pages/access/approvals-page';
 import { AuditPage } from '../pages/audit/audit-page';
 import { EnrolPage } from '../pages/enrol/enrol-page';
 import { NotFoundPage } from '../pages/errors/not-found-page';
@@ -36,6 +37,7 @@ export const routes: RouteObject[] = [
               { path: '/audit', element: <AuditPage /> },
               { path: '/security', element: <SecurityPage /> },
               { path: '/users', element: <UsersPage /> },
+              { path: '/access/approvals', element: <ApprovalsPage /> },
             ],
           },
         ],

@@ -11,6 +11,7 @@ import { Alert, App, Badge, Button, Dropdown, Layout, Menu, type MenuProps } fro
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { AUDIT_READ_PERMISSION } from '../../api/audit';
+import { APPROVE_PERMISSION } from '../../api/access';
 import { USER_READ_PERMISSION } from '../../api/users';
 import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
@@ -72,6 +73,9 @@ export function MainLayout() {
       : []),
     ...(permissions.includes(USER_READ_PERMISSION)
       ? [{ key: '/users', icon: <TeamOutlined />, label: t('layout.menuUsers') }]
+      : []),
+    ...(permissions.includes(APPROVE_PERMISSION)
+      ? [{ key: '/access/approvals', icon: <AuditOutlined />, label: t('layout.menuApprovals') }]
       : []),
     {
       key: '/security',

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Dropdown, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ROLE_READ_PERMISSION } from '../../api/access';
 import {
   USER_MANAGE_PERMISSION,
   createUser,
@@ -21,10 +22,11 @@ import { formatLocalTime } from '../../app/format';
 import { useCurrentSession } from '../../app/session';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { useStepUp } from '../../components/step-up';
+import { UserRolesDrawer } from '../access/user-roles-drawer';
 import { PasswordLinkResult } from './password-link-result';
 import { UserFormDrawer } from './user-form-drawer';
 
-type Action = 'edit' | 'link' | 'unlock' | 'disable' | 'enable' | 'sessions';
+type Action = 'edit' | 'roles' | 'link' | 'unlock' | 'disable' | 'enable' | 'sessions';
 
 function StatusTags({ user }: { user: UserSummary }) {
   const { t } = useTranslation();
@@ -51,6 +53,8 @@ export function UsersPage() {
   const { t, i18n } = useTranslation();
   const { permissions } = useCurrentSession();
   const canManage = permissions.includes(USER_MANAGE_PERMISSION);
+  const canSeeRoles = permissions.includes(ROLE_READ_PERMISSION);
+  const [rolesOf, setRolesOf] = useState<UserSummary | null>(null);
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const { run, modal: stepUpModal } = useStepUp();
@@ -64,7 +68,13 @@ export function UsersPage() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: usersKey });
 
   const act = useMutation({
-    mutationFn: async ({ action, user }: { action: Exclude<Action, 'edit' | 'disable'>; user: UserSummary }) => {
+    mutationFn: async ({
+      action,
+      user,
+    }: {
+      action: Exclude<Action, 'edit' | 'disable' | 'roles'>;
+      user: UserSummary;
+    }) => {
       switch (action) {
         case 'link': {
           const issued = await run(() => issuePasswordLink(user.id));
@@ -117,17 +127,23 @@ export function UsersPage() {
 
   const actionsFor = (user: UserSummary) =>
     [
-      { key: 'edit', label: t('users.action.edit') },
-      ...(user.status === 'active' ? [{ key: 'link', label: t('users.action.link') }] : []),
-      ...(user.locked ? [{ key: 'unlock', label: t('users.action.unlock') }] : []),
-      { key: 'sessions', label: t('users.action.sessions') },
-      user.status === 'active'
-        ? { key: 'disable', label: t('users.action.disable'), danger: true }
-        : { key: 'enable', label: t('users.action.enable') },
+      ...(canManage ? [{ key: 'edit', label: t('users.action.edit') }] : []),
+      ...(canSeeRoles ? [{ key: 'roles', label: t('users.action.roles') }] : []),
+      ...(canManage
+        ? [
+            ...(user.status === 'active' ? [{ key: 'link', label: t('users.action.link') }] : []),
+            ...(user.locked ? [{ key: 'unlock', label: t('users.action.unlock') }] : []),
+            { key: 'sessions', label: t('users.action.sessions') },
+            user.status === 'active'
+              ? { key: 'disable', label: t('users.action.disable'), danger: true }
+              : { key: 'enable', label: t('users.action.enable') },
+          ]
+        : []),
     ] as { key: Action; label: string; danger?: boolean }[];
 
   const onAction = (user: UserSummary, action: Action) => {
     if (action === 'edit') setDrawer({ open: true, editing: user });
+    else if (action === 'roles') setRolesOf(user);
     else if (action === 'disable') setDisabling(user);
     else act.mutate({ action, user });
   };
@@ -189,7 +205,7 @@ export function UsersPage() {
                 render: (at: string | null) =>
                   at === null ? t('security.never') : formatLocalTime(at, i18n.language, 'short'),
               },
-              ...(canManage
+              ...(canManage || canSeeRoles
                 ? [
                     {
                       title: '',
@@ -218,6 +234,7 @@ export function UsersPage() {
         onSubmit={submit}
       />
       <PasswordLinkResult link={link} onClose={() => setLink(null)} />
+      <UserRolesDrawer user={rolesOf} onClose={() => setRolesOf(null)} />
       <Modal
         open={disabling !== null}
         title={t('users.disableTitle', { login: disabling?.login })}

@@ -1,0 +1,39 @@
+import {
+  AssignmentListResponse,
+  AssignmentResponse,
+  RoleListResponse,
+  type AssignRoleInput,
+} from '@medledger/contract';
+import { queryOptions } from '@tanstack/react-query';
+import { apiJson } from './client';
+
+export const ROLE_READ_PERMISSION = 'access.role.read';
+export const ROLE_ASSIGN_PERMISSION = 'access.role.assign';
+export const APPROVE_PERMISSION = 'access.assignment.approve';
+
+export const accessKey = ['access'] as const;
+
+export const rolesQuery = queryOptions({
+  queryKey: [...accessKey, 'roles'],
+  queryFn: ({ signal }) => apiJson('/access/roles', RoleListResponse, { signal }),
+  staleTime: 5 * 60_000,
+});
+
+export function assignmentsQuery(filter: { userId?: string; status?: 'pending' }) {
+  const params = new URLSearchParams(filter);
+  return queryOptions({
+    queryKey: [...accessKey, 'assignments', filter],
+    queryFn: ({ signal }) => apiJson(`/access/assignments?${params.toString()}`, AssignmentListResponse, { signal }),
+  });
+}
+
+export function assignRole(input: AssignRoleInput) {
+  return apiJson('/access/assignments', AssignmentResponse, { method: 'POST', body: input });
+}
+
+export function decideAssignment(id: string, decision: 'approve' | 'reject' | 'revoke', reason: string) {
+  return apiJson(`/access/assignments/${encodeURIComponent(id)}/${decision}`, AssignmentResponse, {
+    method: 'POST',
+    body: { reason },
+  });
+}
