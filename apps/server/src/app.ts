@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { migrations } from '../migrations/index.js';
 import { auditRoutes, record, recordDetached, type AuditInput } from './modules/audit/index.js';
-import { identityRoutes, sessionAuthenticator } from './modules/identity/index.js';
+import { createSmsSender, identityRoutes, sessionAuthenticator, type SmsSettings } from './modules/identity/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
@@ -17,6 +17,8 @@ import { rateLimiter } from './platform/rate-limit.js';
 
 /** AUTH-08 / parameter sheet: sign-in attempts per client IP per minute. */
 const LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = 20;
+/** AUTH-15 / parameter sheet: text-message code sends per client IP per hour. */
+const SMS_SENDS_PER_IP_PER_HOUR = 20;
 import { serverVersion } from './paths.js';
 
 export type RuntimeOptions = {
@@ -26,6 +28,8 @@ export type RuntimeOptions = {
   keys: { masterKey?: string | undefined; masterKeyFile: string };
   audit: { witnessDir: string; checkpointEvents: number; checkpointSeconds: number };
   identity?: { passwordProfile: 'asvs' | 'dengbao' };
+  /** Text-message codes (AUTH-15); off when absent. */
+  sms?: SmsSettings;
   /** Columns sealed by `keys`, collected from the modules (the rewrap job walks them). */
   sealedColumns?: SealedColumn[];
 };
@@ -56,6 +60,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
     identity: {
       passwordProfile: options.identity?.passwordProfile ?? 'asvs',
       loginLimiter: rateLimiter({ limit: LOGIN_ATTEMPTS_PER_IP_PER_MINUTE, windowMs: 60_000 }),
+      sms: {
+        sender: createSmsSender(options.sms ?? { provider: 'off' }),
+        addressLimiter: rateLimiter({ limit: SMS_SENDS_PER_IP_PER_HOUR, windowMs: 3_600_000 }),
+      },
     },
     audit: {
       mac: ring.auditMac,

@@ -8,6 +8,10 @@ export const PERMISSIONS = {
     zh: '查看审计日志、完整性证明与校验状态',
     en: 'Read the audit trail, its integrity proofs and verification status',
   },
+  'identity.smsOutbox.read': {
+    zh: '查看开发用短信发件箱（仅开发环境，含验证码）',
+    en: 'Read the development SMS outbox (development only; shows the codes sent)',
+  },
   'system.info.read': {
     zh: '查看系统信息（版本、数据库、迁移状态）',
     en: 'View system information (version, database, migrations)',

@@ -15,6 +15,7 @@ import {
   type PasswordProfile,
 } from './identity.password.js';
 import { endSession, startSession } from './identity.sessions.js';
+import { smsUsableAtSignIn } from './identity.sms-policy.js';
 import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodeDigest, totpUri } from './identity.totp.js';
 
 /** AUTH-10: one answer for every failed sign-in, whatever the reason. */
@@ -41,13 +42,16 @@ function lockDuration(profile: PasswordProfile, failures: number): number {
   return Math.min(LOCKOUT.stepMs * Math.floor(failures / LOCKOUT.threshold), LOCKOUT.capMs);
 }
 
-async function methodsOf(ctx: Pick<Ctx, 'db'>, userId: string): Promise<AuthStepResponse['methods']> {
+async function methodsOf(ctx: Pick<Ctx, 'db' | 'runtime'>, userId: string): Promise<AuthStepResponse['methods']> {
   const totp = await ctx.db
     .selectFrom('mfa_totp')
     .select('confirmedAt')
     .where('userId', '=', userId)
     .executeTakeFirst();
-  return totp?.confirmedAt ? ['totp', 'recovery'] : [];
+  const factors: AuthStepResponse['methods'] = totp?.confirmedAt ? ['totp'] : [];
+  // AUTH-11/15: only for accounts that may use it, enrolled it, and still have a number on record.
+  if (await smsUsableAtSignIn(ctx, userId)) factors.push('sms');
+  return factors.length > 0 ? [...factors, 'recovery'] : [];
 }
 
 /**
@@ -187,7 +191,7 @@ async function countFailure(
   ctx: Ctx,
   userId: string,
   profile: PasswordProfile,
-  step: 'password' | 'totp' | 'recovery',
+  step: 'password' | 'totp' | 'sms' | 'recovery',
 ) {
   const now = ctx.now;
   const resetBefore = new Date(now.getTime() - LOCKOUT.resetAfterMs).toISOString();
@@ -221,7 +225,7 @@ async function countFailure(
   }
 }
 
-function pendingSession(ctx: Ctx, stage: 'password' | 'enrol_totp') {
+export function pendingSession(ctx: Ctx, stage: 'password' | 'enrol_totp') {
   const session = ctx.session;
   if (session === null || session.stage !== stage) {
     throw new AppError(
@@ -299,13 +303,13 @@ export async function completeWithRecoveryCode(
   return done;
 }
 
-async function mfaFailure(
+export async function mfaFailure(
   ctx: Ctx,
   sessionId: string,
   userId: string,
   profile: PasswordProfile,
   replay: boolean,
-  step: 'totp' | 'recovery' = 'totp',
+  step: 'totp' | 'sms' | 'recovery' = 'totp',
 ) {
   // The request's transaction rolls back with the error; these records must outlive it.
   const row = await ctx.runtime.db
@@ -332,7 +336,7 @@ async function mfaFailure(
   }
 }
 
-async function finishSignIn(
+export async function finishSignIn(
   ctx: Ctx,
   user: { id: string; name: string; bootstrapRole: string | null },
   method: string,

@@ -27,6 +27,7 @@ import { SESSION_LIMITS, endSession, listOwnSessions } from './identity.sessions
 import { record } from '../audit/index.js';
 import { z } from 'zod';
 import { requireRecentAuthentication, stepUp } from './identity.signature.js';
+import { smsRoutes } from './identity.sms.routes.js';
 
 // The sign-in steps are public routes: they are reached before a complete session exists, and each
 // checks the stage of the session it belongs to. Everything else needs a complete session (AUTH-12).
@@ -187,4 +188,5 @@ export const identityRoutes: AnyRouteDef[] = [
       };
     },
   }),
+  ...smsRoutes,
 ];

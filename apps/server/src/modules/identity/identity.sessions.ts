@@ -32,6 +32,13 @@ export function permissionsOf(user: Pick<UserAccountTable, 'bootstrapRole'>): Se
 export const isPrivileged = (user: Pick<UserAccountTable, 'bootstrapRole'>): boolean => user.bootstrapRole !== null;
 
 /**
+ * AUTH-11: may this account use text-message codes as its second factor? Never privileged accounts;
+ * the access module will also exclude roles that read patient data. The one place that decides,
+ * at enrolment and at every sign-in.
+ */
+export const smsAllowedFor = (user: Pick<UserAccountTable, 'bootstrapRole'>): boolean => !isPrivileged(user);
+
+/**
  * SESS-01/03: a new session with a fresh 256-bit token (only its digest is stored). Any session the
  * request already carried is ended first, so a planted cookie never becomes a signed-in one.
  */

@@ -4,6 +4,7 @@
  */
 import './identity.tables.js';
 import './identity.runtime.js';
+import './identity.sms.tables.js';
 
 export {
   /** Issues a fresh one-time setup token, revoking earlier ones; returns the token to print once. */
@@ -33,3 +34,6 @@ export {
   type SignatureInput,
   type SignatureCheck,
 } from './identity.signature.js';
+/** AUTH-15 text-message providers: settings, the sender factory for the composition root, the gateway signature. */
+export { createSmsSender, loadSmsSettings, type SmsSettings, type SmsSender } from './identity.sms-sender.js';
+export { canonicalRequest, signGatewayRequest, GATEWAY_HEADERS, GATEWAY_SCHEME } from './identity.sms-gateway.js';

@@ -290,6 +290,11 @@ export const en: Resources = {
     invalid_credentials:
       'The login or password is incorrect, or the account is temporarily locked. Check them and try again in a few minutes, or ask an administrator.',
     step_up_required: 'This action needs you to confirm your identity again.',
+    sms_not_allowed:
+      'Text-message codes cannot be used for this account (administrators and other privileged accounts, or no mobile number on record). Use the authenticator app.',
+    sms_code_expired: 'This code has expired or was replaced by a newer one. Send a new code.',
+    sms_limit_reached:
+      'The daily limit of text-message codes has been reached. Use the authenticator app or a recovery code, or try again tomorrow.',
     setup_token_invalid:
       'The setup link is invalid or has expired. Restart the server, or run medledger admin setup-token.',
     integrity_failed:
