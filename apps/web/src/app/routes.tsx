@@ -1,5 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { AuditPage } from '../pages/audit/audit-page';
+import { SmsOutboxPage } from '../pages/dev/sms-outbox-page';
 import { EnrolTotpPage } from '../pages/enrol/enrol-totp-page';
 import { NotFoundPage } from '../pages/errors/not-found-page';
 import { RouteErrorPage } from '../pages/errors/route-error-page';
@@ -28,6 +29,7 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, element: <HomePage /> },
               { path: '/audit', element: <AuditPage /> },
+              { path: '/dev/sms-outbox', element: <SmsOutboxPage /> },
             ],
           },
         ],

@@ -1,10 +1,11 @@
-import { AuditOutlined, HomeOutlined, LogoutOutlined, UserOutlined } from '@ant-design/icons';
+import { AuditOutlined, HomeOutlined, LogoutOutlined, MessageOutlined, UserOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { AUDIT_READ_PERMISSION } from '../../api/audit';
 import { logout } from '../../api/auth';
+import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
 import { clearSession } from '../../api/session';
 import { Brand } from '../../components/brand';
 import { LanguageSwitch } from '../../components/language-switch';
@@ -46,11 +47,16 @@ export function MainLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const { permissions } = useCurrentSession();
+  // Development only: the server answers the outbox with 404 unless the outbox provider is on.
+  const smsOutbox = useSmsOutbox(permissions.includes(SMS_OUTBOX_PERMISSION));
 
   const menuItems: MenuProps['items'] = [
     { key: '/', icon: <HomeOutlined />, label: t('layout.menuHome') },
     ...(permissions.includes(AUDIT_READ_PERMISSION)
       ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.menuAudit') }]
+      : []),
+    ...(smsOutbox.isSuccess
+      ? [{ key: '/dev/sms-outbox', icon: <MessageOutlined />, label: t('layout.menuSmsOutbox') }]
       : []),
   ];
 

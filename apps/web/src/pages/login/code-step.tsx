@@ -2,12 +2,15 @@ import type { AuthStepResponse } from '@medledger/contract';
 import { useMutation } from '@tanstack/react-query';
 import { Button, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { verifyRecoveryCode, verifyTotpCode } from '../../api/auth';
+import { verifyRecoveryCode, verifySmsCode, verifyTotpCode } from '../../api/auth';
 import { ApiError } from '../../api/client';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { RECOVERY_CODE, TOTP_CODE, normaliseRecoveryCode, normaliseTotpCode } from './one-time-code';
+import { SmsCodeForm } from './sms-code-form';
 
-export type SecondFactor = 'totp' | 'recovery';
+export type SecondFactor = 'totp' | 'sms' | 'recovery';
+
+const SWITCH_LABEL = { totp: 'login.useTotp', sms: 'login.useSms', recovery: 'login.useRecoveryCode' } as const;
 
 interface Props {
   factor: SecondFactor;
@@ -15,13 +18,15 @@ interface Props {
   login: string;
   onAnswer: (answer: AuthStepResponse) => Promise<void>;
   onSwitch: (factor: SecondFactor) => void;
+  /** The factors the server offers this account (the other ones are shown as links). */
+  methods?: readonly SecondFactor[];
   /** The server no longer knows this sign-in (expired, or too many wrong codes). */
   onExpired: () => void;
   onCancel: () => void;
 }
 
 /** Step 2: the authenticator app's code, or one of the recovery codes instead. */
-export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCancel }: Props) {
+export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCancel, methods }: Props) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ code: string }>();
   const totp = factor === 'totp';
@@ -34,6 +39,34 @@ export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCance
       if (error instanceof ApiError && error.code === 'unauthenticated') onExpired();
     },
   });
+
+  const links = (
+    <div className="ml-form-links">
+      {(methods ?? ['totp', 'recovery'])
+        .filter((m) => m !== factor)
+        .map((m) => (
+          <Button key={m} type="link" onClick={() => onSwitch(m)}>
+            {t(SWITCH_LABEL[m])}
+          </Button>
+        ))}
+      <Button type="link" onClick={onCancel}>
+        {t('login.startOver')}
+      </Button>
+    </div>
+  );
+  if (factor === 'sms') {
+    return (
+      <>
+        <SmsCodeForm
+          verify={verifySmsCode}
+          onVerified={onAnswer}
+          onExpired={onExpired}
+          submitLabel={t('login.verify')}
+        />
+        {links}
+      </>
+    );
+  }
 
   const error = verify.error;
   // One message for every wrong code, whatever the reason (wrong, used before, out of time).
@@ -104,14 +137,7 @@ export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCance
       <Button type="primary" htmlType="submit" block loading={verify.isPending}>
         {t('login.verify')}
       </Button>
-      <div className="ml-form-links">
-        <Button type="link" onClick={() => onSwitch(totp ? 'recovery' : 'totp')}>
-          {t(totp ? 'login.useRecoveryCode' : 'login.useTotp')}
-        </Button>
-        <Button type="link" onClick={onCancel}>
-          {t('login.startOver')}
-        </Button>
-      </div>
+      {links}
     </Form>
   );
 }

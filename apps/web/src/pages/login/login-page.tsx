@@ -16,7 +16,13 @@ function returnPath(from: string | undefined): string {
   return from !== undefined && /^\/(?![/\\])/.test(from) ? from : '/';
 }
 
-type Step = { kind: 'password' } | { kind: 'code'; factor: SecondFactor; login: string };
+type Step =
+  { kind: 'password' } | { kind: 'code'; factor: SecondFactor; login: string; methods: readonly SecondFactor[] };
+
+/** The factor to ask for first: the authenticator, else a text message, else a recovery code. */
+function firstFactor(methods: readonly SecondFactor[]): SecondFactor {
+  return methods.includes('totp') ? 'totp' : methods.includes('sms') ? 'sms' : 'recovery';
+}
 
 /**
  * `/login`: the password, then (same page) the authenticator code or a recovery code. Accounts
@@ -47,7 +53,7 @@ export function LoginPage() {
   async function proceed(answer: AuthStepResponse, login: string): Promise<void> {
     switch (answer.next) {
       case 'mfa':
-        setStep({ kind: 'code', factor: answer.methods.includes('totp') ? 'totp' : 'recovery', login });
+        setStep({ kind: 'code', factor: firstFactor(answer.methods), login, methods: answer.methods });
         return;
       case 'enrol_totp':
         await navigate('/enrol-totp');
@@ -86,6 +92,7 @@ export function LoginPage() {
               key={step.factor}
               factor={step.factor}
               login={step.login}
+              methods={step.methods}
               onAnswer={(answer) => proceed(answer, step.login)}
               onSwitch={(factor) => setStep({ ...step, factor })}
               onExpired={() => startOver('sign_in_expired')}
