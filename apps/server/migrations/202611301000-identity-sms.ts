@@ -5,6 +5,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('mfa_sms')
     .addColumn('userId', 'text', (c) => c.primaryKey().references('user_account.id'))
+    .addColumn('phoneIndex', 'text', (c) => c.notNull())
     .addColumn('confirmedAt', 'text', (c) => c.notNull())
     .execute();
 

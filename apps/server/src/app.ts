@@ -3,7 +3,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { migrations } from '../migrations/index.js';
 import { auditRoutes, record, recordDetached, type AuditInput } from './modules/audit/index.js';
-import { createSmsSender, identityRoutes, sessionAuthenticator, type SmsSettings } from './modules/identity/index.js';
+import {
+  DORMANT_DAYS_DEFAULT,
+  IDENTITY_SEALED_COLUMNS,
+  createSmsSender,
+  identityRoutes,
+  sessionAuthenticator,
+  type SmsSettings,
+} from './modules/identity/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
@@ -27,12 +34,15 @@ export type RuntimeOptions = {
   logger: Logger;
   keys: { masterKey?: string | undefined; masterKeyFile: string };
   audit: { witnessDir: string; checkpointEvents: number; checkpointSeconds: number };
-  identity?: { passwordProfile: 'asvs' | 'dengbao' };
+  identity?: { passwordProfile: 'asvs' | 'dengbao'; dormantDays?: number };
   /** Text-message codes (AUTH-15); off when absent. */
   sms?: SmsSettings;
-  /** Columns sealed by `keys`, collected from the modules (the rewrap job walks them). */
+  /** Extra sealed columns besides the modules' {@link SEALED_COLUMNS} (tests add their own). */
   sealedColumns?: SealedColumn[];
 };
+
+/** Every column sealed by `keys`, from every module: rotation rewraps them and retirement checks them. */
+export const SEALED_COLUMNS: readonly SealedColumn[] = [...IDENTITY_SEALED_COLUMNS];
 
 /**
  * Assembles the long-lived services: runs the cryptographic self-tests (refusing to start on a
@@ -44,10 +54,16 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
   const master = loadMasterKey(options.keys);
   const { db, dialect } = options.database;
   // keys and audit are both layer 1: each receives what it needs of the other from here.
-  const { ring, created } = await openKeyRing(db, master.key, options.clock.now(), options.sealedColumns ?? [], {
-    record,
-    recordDetached,
-  });
+  const { ring, created } = await openKeyRing(
+    db,
+    master.key,
+    options.clock.now(),
+    [...SEALED_COLUMNS, ...(options.sealedColumns ?? [])],
+    {
+      record,
+      recordDetached,
+    },
+  );
   const fingerprint = createHash('sha256').update(ring.auditSigner.publicKey).digest('hex').slice(0, 16);
   const origin = `medledger/audit/${fingerprint}`;
   const runtime: Runtime = {
@@ -59,6 +75,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
     keys: ring,
     identity: {
       passwordProfile: options.identity?.passwordProfile ?? 'asvs',
+      dormantDays: options.identity?.dormantDays ?? DORMANT_DAYS_DEFAULT,
       loginLimiter: rateLimiter({ limit: LOGIN_ATTEMPTS_PER_IP_PER_MINUTE, windowMs: 60_000 }),
       sms: {
         sender: createSmsSender(options.sms ?? { provider: 'off' }),

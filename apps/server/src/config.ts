@@ -80,6 +80,7 @@ export const ConfigSchema = z.strictObject({
   auditVerifyHours: wholeNumber(1, 168, ' hours').default(24),
   /** AUTH-02/03: `asvs` (length + blocklists, no expiry) or `dengbao` (adds 3 of 4 classes, 90-day age, history of 5). */
   passwordProfile: z.enum(['asvs', 'dengbao']).default('asvs'),
+  dormantDays: wholeNumber(7, 3650).default(90),
   /** Scheduled encrypted backups go here; off when unset. */
   backupDir: z.string().min(1).optional(),
   backupIntervalHours: wholeNumber(1, 24 * 31, ' hours').default(24),
@@ -179,6 +180,7 @@ export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
   auditCheckpointSeconds: 'MEDLEDGER_AUDIT_CHECKPOINT_SECONDS',
   auditVerifyHours: 'MEDLEDGER_AUDIT_VERIFY_HOURS',
   passwordProfile: 'MEDLEDGER_PASSWORD_PROFILE',
+  dormantDays: 'MEDLEDGER_DORMANT_DAYS',
   backupDir: 'MEDLEDGER_BACKUP_DIR',
   backupIntervalHours: 'MEDLEDGER_BACKUP_INTERVAL_HOURS',
   backupKeep: 'MEDLEDGER_BACKUP_KEEP',

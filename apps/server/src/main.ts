@@ -27,10 +27,18 @@ import {
   startBackupSchedule,
 } from './ops/backup.js';
 import { systemCtx } from './platform/http/ctx.js';
+import { AppError } from './platform/errors.js';
 import { every } from './platform/scheduler.js';
 import type { Runtime } from './platform/runtime.js';
 import { describeDatabase, loadConfig, type Config } from './config.js';
-import { issueSetupToken, isSetupComplete, loadSmsSettings, preloadPasswordPolicy } from './modules/identity/index.js';
+import {
+  disableInactiveAccounts,
+  enableByLogin,
+  issueSetupToken,
+  isSetupComplete,
+  loadSmsSettings,
+  preloadPasswordPolicy,
+} from './modules/identity/index.js';
 import { systemClock } from './platform/clock.js';
 import { createDb, type DbHandle } from './platform/db/create-db.js';
 import { migrateToLatest, migrationStatus } from './platform/db/migrator.js';
@@ -104,7 +112,7 @@ async function openRuntime(
     clock: systemClock,
     logger: createLogger({ level: level === 'warn' ? config.logLevel : level }),
     keys: { masterKey: config.masterKey, masterKeyFile: config.masterKeyFile },
-    identity: { passwordProfile: config.passwordProfile },
+    identity: { passwordProfile: config.passwordProfile, dormantDays: config.dormantDays },
     sms: loadSmsSettings(config),
     audit: {
       witnessDir: config.auditWitnessDir,
@@ -186,6 +194,14 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
           keep: config.backupKeep,
           database: handle,
         });
+  // AUTH-23: dormant and expired accounts are disabled at start-up and every hour.
+  const lifecycle = async () => {
+    const disabled = await disableInactiveAccounts(systemCtx(runtime, 'identity.lifecycle'), config.dormantDays);
+    if (disabled > 0) runtime.log.info({ disabled }, 'disabled dormant or expired accounts');
+  };
+  const lifecycleError = (err: unknown) => runtime.log.error({ err }, 'disabling inactive accounts failed');
+  await lifecycle().catch(lifecycleError);
+  const accounts = every(3_600_000, lifecycle, lifecycleError);
   const verifier = every(
     config.auditVerifyHours * 3_600_000,
     () => verifyAndRecord(runtime, 'schedule'),
@@ -232,7 +248,7 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       redirect?.close();
       void app
         .close()
-        .then(() => Promise.all([verifier.stop(), keyReload.stop()]))
+        .then(() => Promise.all([verifier.stop(), keyReload.stop(), accounts.stop()]))
         .then(() => backups?.stop())
         .then(() => sealer.stop())
         .then(() => handle.close())
@@ -317,6 +333,32 @@ function buildProgram(io: Out, result: { code: number }): Command {
         }
         const { runtime } = await openRuntime(config, handle);
         await printSetupLink(config, runtime, io, 'cli:admin setup-token');
+        await sealOnce(runtime, { fullSweep: true });
+      } finally {
+        await handle.close();
+      }
+    });
+
+  admin
+    .command('enable')
+    .description('re-enable and unlock an account by login (recovery when no administrator can sign in)')
+    .requiredOption('--login <login>', 'the login of the account')
+    .option(...configOption)
+    .action(async (opts: { config?: string; login: string }) => {
+      const config = requireConfig(io, opts.config);
+      const handle = await openAndMigrate(config, io);
+      try {
+        const { runtime } = await openRuntime(config, handle);
+        try {
+          const user = await runtime.db
+            .transaction()
+            .execute((tx) => enableByLogin(systemCtx(runtime, 'cli:admin enable', tx), opts.login));
+          io.out(`Account ${user.login} (${user.name}) is active and unlocked.\n`);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          io.err(`${err.message}\n`);
+          result.code = 1;
+        }
         await sealOnce(runtime, { fullSweep: true });
       } finally {
         await handle.close();

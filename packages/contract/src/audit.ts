@@ -160,6 +160,67 @@ export const AUDIT_EVENTS = {
     category: 'security',
     data: z.strictObject({ reason: z.string() }),
   },
+  'identity.user.created': {
+    zh: '创建用户账号',
+    en: 'User account created',
+    category: 'security',
+    data: z.strictObject({ login: z.string() }),
+  },
+  'identity.user.updated': {
+    zh: '修改用户账号信息',
+    en: 'User account details changed',
+    category: 'security',
+    data: z.strictObject({ fields: z.array(z.string()).max(20) }),
+  },
+  'identity.user.disabled': {
+    zh: '停用用户账号',
+    en: 'User account disabled',
+    category: 'security',
+    data: z.strictObject({ reason: z.string(), sessionsEnded: z.number().int() }),
+  },
+  'identity.user.enabled': {
+    zh: '重新启用用户账号',
+    en: 'User account enabled again',
+    category: 'security',
+    data: z.strictObject({ previousReason: z.string().nullable() }),
+  },
+  'identity.account.dormant': {
+    zh: '账号因长期未登录或合同到期被自动停用',
+    en: 'Account disabled automatically (dormant or employment ended)',
+    category: 'security',
+    data: z.strictObject({
+      reason: z.enum(['dormant', 'employment_ended']),
+      lastLoginAt: z.string().nullable(),
+      sessionsEnded: z.number().int(),
+    }),
+  },
+  'identity.account.unlocked': {
+    zh: '管理员解除账号锁定',
+    en: 'Account unlocked by an administrator',
+    category: 'security',
+    data: z.strictObject({ failures: z.number().int() }),
+  },
+  'identity.passwordLink.issued': {
+    zh: '签发一次性设置密码链接',
+    en: 'Single-use password link issued',
+    category: 'security',
+    data: z.strictObject({ purpose: z.enum(['invite', 'reset']), expiresAt: z.string() }),
+  },
+  'identity.password.set': {
+    zh: '设置或修改密码',
+    en: 'Password set or changed',
+    category: 'security',
+    data: z.strictObject({
+      via: z.enum(['invite', 'reset', 'change', 'expired']),
+      sessionsEnded: z.number().int(),
+    }),
+  },
+  'identity.sessions.revoked': {
+    zh: '管理员结束用户的全部会话',
+    en: "An administrator ended all of a user's sessions",
+    category: 'security',
+    data: z.strictObject({ ended: z.number().int() }),
+  },
   'audit.chain.verified': {
     zh: '审计日志完整性校验通过',
     en: 'Audit trail verified intact',

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'method_not_allowed',
   'conflict',
   'setup_token_invalid',
+  'link_invalid',
   'invalid_credentials',
   'step_up_required',
   'sms_not_allowed',
@@ -43,6 +44,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   method_not_allowed: 405,
   conflict: 409,
   setup_token_invalid: 410,
+  link_invalid: 410,
   invalid_credentials: 401,
   step_up_required: 401,
   sms_not_allowed: 403,
@@ -59,6 +61,8 @@ export const ValidationIssue = z.object({
   /** `body`, `query` or `params`, followed by the field path, e.g. `body.items.0.qty`. */
   path: z.string(),
   message: z.string(),
+  /** A stable reason the UI can translate (e.g. a password-policy problem: `too_short`, `common`). */
+  code: z.string().optional(),
 });
 export type ValidationIssue = z.infer<typeof ValidationIssue>;
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** What the client must do next after a sign-in step. */
-export const AUTH_NEXT = ['mfa', 'enrol_totp', 'done'] as const;
+export const AUTH_NEXT = ['mfa', 'enrol_totp', 'change_password', 'done'] as const;
 export type AuthNext = (typeof AUTH_NEXT)[number];
 
 /** Logins: letters, digits and . _ - @, 3 to 64 characters; compared case-insensitively. */
@@ -50,6 +50,9 @@ export const SessionResponse = z.object({
   user: z.object({ id: z.string(), name: z.string(), login: z.string() }),
   permissions: z.array(z.string()),
   idleTimeoutSeconds: z.number().int(),
+  /** dengbao profile: when the password expires, from 14 days before (AUTH-03 reminder); else null. */
+  passwordExpiresSoon: z.string().nullable(),
+  unreadNotifications: z.number().int(),
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;
 

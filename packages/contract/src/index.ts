@@ -4,3 +4,4 @@ export * from './identity.js';
 export * from './identity-sms.js';
 export * from './permissions.js';
 export * from './platform.js';
+export * from './users.js';

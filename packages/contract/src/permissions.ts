@@ -8,6 +8,14 @@ export const PERMISSIONS = {
     zh: '查看审计日志、完整性证明与校验状态',
     en: 'Read the audit trail, its integrity proofs and verification status',
   },
+  'identity.user.read': {
+    zh: '查看用户账号列表（电话、邮箱脱敏显示）',
+    en: 'View user accounts (phone and e-mail masked)',
+  },
+  'identity.user.manage': {
+    zh: '创建、修改、停用、启用、解锁用户，签发设置密码链接，结束其会话',
+    en: 'Create, edit, disable, enable and unlock users, issue password links, end their sessions',
+  },
   'identity.smsOutbox.read': {
     zh: '查看开发用短信发件箱（仅开发环境，含验证码）',
     en: 'Read the development SMS outbox (development only; shows the codes sent)',

@@ -15,6 +15,8 @@ const signedIn = {
       user: { id: 'u1', name: '张三', login: 'zhang.san' },
       permissions: ['system.info.read', 'audit.event.read'],
       idleTimeoutSeconds: 900,
+      passwordExpiresSoon: null,
+      unreadNotifications: 0,
     },
   },
   'GET /api/v1/system/info': {

@@ -6,14 +6,18 @@ import { AppError } from '../../platform/errors.js';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { consumeSetupToken } from './identity.actions.js';
+import { passwordRefusal } from './identity.passwords.js';
 import {
   HashingBusyError,
   burnPasswordCheck,
   checkPasswordPolicy,
   hashPassword,
+  passwordAge,
   verifyPassword,
   type PasswordProfile,
 } from './identity.password.js';
+import { inactiveReason } from './identity.lifecycle.js';
+import { notifyUser } from './identity.notify.js';
 import { endSession, startSession } from './identity.sessions.js';
 import { smsUsableAtSignIn } from './identity.sms-policy.js';
 import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodeDigest, totpUri } from './identity.totp.js';
@@ -42,7 +46,7 @@ function lockDuration(profile: PasswordProfile, failures: number): number {
   return Math.min(LOCKOUT.stepMs * Math.floor(failures / LOCKOUT.threshold), LOCKOUT.capMs);
 }
 
-async function methodsOf(ctx: Pick<Ctx, 'db' | 'runtime'>, userId: string): Promise<AuthStepResponse['methods']> {
+async function methodsOf(ctx: Ctx, userId: string): Promise<AuthStepResponse['methods']> {
   const totp = await ctx.db
     .selectFrom('mfa_totp')
     .select('confirmedAt')
@@ -70,11 +74,7 @@ export async function createFirstAdministrator(
     context: { login: input.login, name: input.name },
   });
   if (problems.length > 0) {
-    throw new AppError(
-      'validation_failed',
-      'Choose a stronger password.',
-      problems.map((p) => ({ path: 'body.password', message: p.en })),
-    );
+    throw passwordRefusal(problems, 'body.password');
   }
   const now = ctx.now.toISOString();
   const id = uuidv7(ctx.now.getTime());
@@ -91,6 +91,10 @@ export async function createFirstAdministrator(
       employmentEndsAt: null,
       bootstrapRole: 'administrator',
       status: 'active',
+      disabledReason: null,
+      disabledAt: null,
+      createdBy: null,
+      activeSince: now,
       passwordHash: await hashPassword(input.password),
       passwordChangedAt: now,
       lastFailedLoginAt: null,
@@ -144,15 +148,26 @@ export async function signInWithPassword(
   }
   const user = await ctx.db
     .selectFrom('user_account')
-    .select(['id', 'name', 'status', 'passwordHash', 'lockedUntil', 'bootstrapRole', 'employmentEndsAt'])
+    .select([
+      'id',
+      'name',
+      'status',
+      'passwordHash',
+      'lockedUntil',
+      'bootstrapRole',
+      'employmentEndsAt',
+      'lastLoginAt',
+      'activeSince',
+    ])
     .where('loginKey', '=', loginKeyOf(input.login))
     .executeTakeFirst();
   const nowIso = ctx.now.toISOString();
+  // AUTH-23: a dormant or expired account is refused even before the hourly job disables it.
   const usable =
     user !== undefined &&
     user.status === 'active' &&
     user.passwordHash !== null &&
-    (user.employmentEndsAt === null || user.employmentEndsAt > nowIso);
+    inactiveReason(user, ctx.now, ctx.runtime.identity.dormantDays) === null;
   let verified = { ok: false, needsRehash: false };
   try {
     if (usable) verified = await verifyPassword(user.passwordHash!, input.password);
@@ -170,15 +185,15 @@ export async function signInWithPassword(
   }
   return ctx.db.transaction().execute(async (tx) => {
     const txCtx = { ...ctx, db: tx };
-    await tx
-      .updateTable('user_account')
-      .set({
-        failedLogins: 0,
-        lockedUntil: null,
-        ...(verified.needsRehash ? { passwordHash: await hashPassword(input.password) } : {}),
-      })
-      .where('id', '=', user.id)
-      .execute();
+    // The failure count is reset only when the sign-in completes, so the user can be told about
+    // the failed attempts before it (AUTH-20) and wrong codes add to wrong passwords (AUTH-08).
+    if (verified.needsRehash) {
+      await tx
+        .updateTable('user_account')
+        .set({ passwordHash: await hashPassword(input.password) })
+        .where('id', '=', user.id)
+        .execute();
+    }
     const methods = await methodsOf(txCtx, user.id);
     const stage = methods.length > 0 ? 'password' : 'enrol_totp';
     await startSession(txCtx, user, stage, 'password');
@@ -187,7 +202,7 @@ export async function signInWithPassword(
 }
 
 /** AUTH-08: atomic failure counting, progressive lock, audited (in its own transaction). */
-async function countFailure(
+export async function countFailure(
   ctx: Ctx,
   userId: string,
   profile: PasswordProfile,
@@ -336,17 +351,43 @@ export async function mfaFailure(
   }
 }
 
+/**
+ * The second factor has been proven: a new session (SESS-03), the sign-in audited, and the user told
+ * about a sign-in from a new device or after failed attempts (AUTH-20). A password that has expired
+ * under the `dengbao` profile (AUTH-03) must be changed first: the session then reaches only that.
+ */
 export async function finishSignIn(
   ctx: Ctx,
   user: { id: string; name: string; bootstrapRole: string | null },
   method: string,
 ): Promise<AuthStepResponse> {
-  const session = await startSession(ctx, user, 'complete', method);
+  const account = await ctx.db
+    .selectFrom('user_account')
+    .select(['failedLogins', 'passwordChangedAt'])
+    .where('id', '=', user.id)
+    .executeTakeFirstOrThrow();
+  const seenBefore = await ctx.db
+    .selectFrom('auth_session')
+    .select(['ip', 'userAgent'])
+    .where('userId', '=', user.id)
+    .where('stage', '=', 'complete')
+    .orderBy('createdAt', 'desc')
+    .limit(50)
+    .execute();
+  const expired =
+    method.startsWith('password') &&
+    passwordAge(ctx.runtime.identity.passwordProfile, new Date(account.passwordChangedAt ?? 0), ctx.now).expired;
+  const session = await startSession(ctx, user, expired ? 'change_password' : 'complete', method);
   await ctx.db
     .updateTable('user_account')
     .set({ lastLoginAt: ctx.now.toISOString(), failedLogins: 0, lockedUntil: null })
     .where('id', '=', user.id)
     .execute();
+  if (seenBefore.length > 0 && !seenBefore.some((s) => s.ip === ctx.ip && s.userAgent === ctx.userAgent)) {
+    await notifyUser(ctx, user.id, 'new_device', { ip: ctx.ip, userAgent: ctx.userAgent.slice(0, 200), method });
+  }
+  const failures = Number(account.failedLogins);
+  if (failures > 0) await notifyUser(ctx, user.id, 'login_after_failures', { failures, ip: ctx.ip, method });
   await record(
     {
       ...ctx,
@@ -367,7 +408,7 @@ export async function finishSignIn(
       data: { method },
     },
   );
-  return { next: 'done', methods: [] };
+  return { next: expired ? 'change_password' : 'done', methods: [] };
 }
 
 /** TOTP enrolment, step 1: a new secret (sealed at rest), shown once as a QR code. */

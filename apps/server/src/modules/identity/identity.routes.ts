@@ -27,6 +27,10 @@ import { SESSION_LIMITS, endSession, listOwnSessions } from './identity.sessions
 import { record } from '../audit/index.js';
 import { z } from 'zod';
 import { requireRecentAuthentication, stepUp } from './identity.signature.js';
+import { countUnread } from './identity.notify.js';
+import { passwordAge } from './identity.password.js';
+import { accountRoutes } from './identity.account.routes.js';
+import { userAdminRoutes } from './identity.users.routes.js';
 import { smsRoutes } from './identity.sms.routes.js';
 
 // The sign-in steps are public routes: they are reached before a complete session exists, and each
@@ -177,16 +181,24 @@ export const identityRoutes: AnyRouteDef[] = [
       if (actor?.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to continue.');
       const user = await ctx.db
         .selectFrom('user_account')
-        .select(['id', 'name', 'login'])
+        .select(['id', 'name', 'login', 'passwordChangedAt'])
         .where('id', '=', actor.id)
         .executeTakeFirstOrThrow();
       const privileged = actor.roles.length > 0;
+      const age =
+        user.passwordChangedAt === null
+          ? null
+          : passwordAge(ctx.runtime.identity.passwordProfile, new Date(user.passwordChangedAt), ctx.now);
       return {
-        user,
+        user: { id: user.id, name: user.name, login: user.login },
         permissions: [...actor.permissions].sort(),
         idleTimeoutSeconds: (privileged ? SESSION_LIMITS.idlePrivilegedMs : SESSION_LIMITS.idleMs) / 1000,
+        passwordExpiresSoon: age?.remind === true ? (age.expiresAt?.toISOString() ?? null) : null,
+        unreadNotifications: await countUnread(ctx, actor.id),
       };
     },
   }),
+  ...accountRoutes,
+  ...userAdminRoutes,
   ...smsRoutes,
 ];

@@ -1,6 +1,8 @@
 /** An account that confirmed its phone with a code and signs in with text-message codes (AUTH-15). */
 export type MfaSmsTable = {
   userId: string;
+  /** Keyed blind index of the number the code was sent to: another number on record is not verified. */
+  phoneIndex: string;
   confirmedAt: string;
 };
 

@@ -4,7 +4,8 @@ import { buildTestApp, type TestApp } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
 import { systemCtx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
-import { open, seal } from '../keys/index.js';
+import { blindIndex, open, seal } from '../keys/index.js';
+import { e164 } from './identity.sms-sender.js';
 import { issueSetupToken } from './identity.actions.js';
 import { hashPassword } from './identity.password.js';
 import { totpCodeAt } from './identity.totp.js';
@@ -75,12 +76,17 @@ async function createUser(
       lastFailedLoginAt: null,
       lockedUntil: null,
       lastLoginAt: null,
+      disabledReason: null,
+      disabledAt: null,
+      createdBy: null,
+      activeSince: now,
       createdAt: now,
       updatedAt: now,
     })
     .execute();
-  if (options.smsEnrolled === true) {
-    await app.db.insertInto('mfa_sms').values({ userId: id, confirmedAt: now }).execute();
+  if (options.smsEnrolled === true && phone !== null) {
+    const phoneIndex = blindIndex({ runtime: app.runtime }, 'identity.phone', e164(phone));
+    await app.db.insertInto('mfa_sms').values({ userId: id, phoneIndex, confirmedAt: now }).execute();
   }
   return id;
 }
@@ -391,6 +397,25 @@ describe('AUTH-11 who may use SMS', () => {
     const refused = (await auditEvents(t)).filter((e) => e.includes('"identity.smsCode.refused"'));
     expect(refused.length).toBeGreaterThanOrEqual(3);
     expect(refused.every((e) => e.includes('"not_allowed"'))).toBe(true);
+  });
+
+  test('AUTH-15 codes go only to the verified number: after the number on record changes, SMS must be enrolled again', async () => {
+    t = await outbox();
+    const id = await createUser(t, 'tang.qi', { smsEnrolled: true });
+    expect((await signIn(t, 'tang.qi')).answer.methods).toEqual(['sms', 'recovery']);
+    await t.db
+      .updateTable('user_account')
+      .set({
+        phoneSealed: seal({ runtime: t.runtime }, { table: 'user_account', column: 'phoneSealed', rowId: id }, PHONE_2),
+      })
+      .where('id', '=', id)
+      .execute();
+    const { answer, cookie } = await signIn(t, 'tang.qi');
+    expect(answer).toEqual({ next: 'enrol_totp', methods: [] });
+    // Enrolling again verifies the new number.
+    expect((await get(t, '/api/v1/auth/mfa/sms', cookie)).json<{ maskedPhone: string }>().maskedPhone).toBe(
+      '134****0002',
+    );
   });
 
   test('AUTH-11 no phone on record: no sms method, and no code is sent', async () => {

@@ -9,7 +9,7 @@ import { uuidv7 } from '../../platform/ids.js';
 import { finishSignIn, mfaFailure, pendingSession } from './identity.login.js';
 import type { PasswordProfile } from './identity.password.js';
 import { smsEligibility, type SmsAccount, type SmsRefusal } from './identity.sms-policy.js';
-import { SmsSendError, e164, maskPhone } from './identity.sms-sender.js';
+import { SmsSendError, maskPhone } from './identity.sms-sender.js';
 import type { SmsCodePurpose } from './identity.sms.tables.js';
 import { newRecoveryCodes, recoveryCodeDigest } from './identity.totp.js';
 
@@ -81,9 +81,6 @@ async function eligibleOrThrow(ctx: Ctx, userId: string, purpose: SmsCodePurpose
   return eligible.user;
 }
 
-const phoneOf = (ctx: Ctx, user: SmsAccount) =>
-  open(ctx, { table: 'user_account', column: 'phoneSealed', rowId: user.id }, user.phoneSealed);
-
 /** Seconds until this account may be sent another code (0: now). */
 async function resendWait(ctx: Pick<Ctx, 'db' | 'now'>, userId: string): Promise<number> {
   const latest = await ctx.db
@@ -105,7 +102,7 @@ export async function smsStatus(ctx: Ctx): Promise<SmsStatusResponse> {
   if (!eligible.ok) return { available: false, maskedPhone: null, resendInSeconds: 0 };
   return {
     available: true,
-    maskedPhone: maskPhone(await phoneOf(ctx, eligible.user)),
+    maskedPhone: maskPhone(eligible.user.phone),
     resendInSeconds: await resendWait(ctx, session.userId),
   };
 }
@@ -132,8 +129,7 @@ export async function sendSmsCode(ctx: Ctx): Promise<SmsSendResponse> {
       `Too many codes were requested from this address. Wait ${throttle.retryAfterSeconds} seconds and try again.`,
     );
   }
-  const phone = await phoneOf(ctx, user);
-  const phoneIndex = blindIndex(ctx, 'identity.phone', e164(phone));
+  const { phone, phoneIndex } = user;
   const nowIso = ctx.now.toISOString();
   const issued = await ctx.db.transaction().execute(async (tx): Promise<Issued> => {
     // Serialises concurrent sends for one account (a row lock on PostgreSQL; SQLite has one writer).
@@ -331,7 +327,7 @@ export async function confirmSmsEnrolment(
     const txCtx = { ...ctx, db: tx };
     const at = ctx.now.toISOString();
     await tx.deleteFrom('mfa_sms').where('userId', '=', user.id).execute();
-    await tx.insertInto('mfa_sms').values({ userId: user.id, confirmedAt: at }).execute();
+    await tx.insertInto('mfa_sms').values({ userId: user.id, phoneIndex: user.phoneIndex, confirmedAt: at }).execute();
     await tx.deleteFrom('recovery_code').where('userId', '=', user.id).execute();
     await tx
       .insertInto('recovery_code')

@@ -33,11 +33,52 @@ export type UserAccountTable = {
   lastFailedLoginAt: string | null;
   lockedUntil: string | null;
   lastLoginAt: string | null;
+  /** Why the account was disabled (an administrator's reason, `dormant`, `employment ended`). */
+  disabledReason: string | null;
+  disabledAt: string | null;
+  /** The administrator who created the account; null for the first administrator. */
+  createdBy: string | null;
+  /** AUTH-23: creation or the last re-enabling; dormancy counts from this or the last sign-in. */
+  activeSince: string;
   createdAt: string;
   updatedAt: string;
 };
 
-export type SessionStage = 'password' | 'enrol_totp' | 'complete';
+export type PasswordLinkPurpose = 'invite' | 'reset';
+
+/** AUTH-18: a single-use link to set a password; only the token's SHA-256 is stored. */
+export type PasswordLinkTable = {
+  id: string;
+  userId: string;
+  purpose: PasswordLinkPurpose;
+  tokenHash: string;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  usedAt: string | null;
+  revokedAt: string | null;
+};
+
+/** dengbao AUTH-03: earlier password hashes, so the last five are not reused. */
+export type PasswordHistoryTable = {
+  id: string;
+  userId: string;
+  passwordHash: string;
+  createdAt: string;
+};
+
+/** AUTH-20: what the user is told about their account (new device, factor changes, resets…). */
+export type UserNotificationTable = {
+  id: string;
+  userId: string;
+  kind: string;
+  /** JSON object with the details (never secrets). */
+  data: string;
+  createdAt: string;
+  readAt: string | null;
+};
+
+export type SessionStage = 'password' | 'enrol_totp' | 'change_password' | 'complete';
 
 export type AuthSessionTable = {
   id: string;
@@ -101,5 +142,16 @@ declare module '../../platform/db/database.js' {
     mfa_totp: MfaTotpTable;
     recovery_code: RecoveryCodeTable;
     e_signature: ESignatureTable;
+    password_link: PasswordLinkTable;
+    password_history: PasswordHistoryTable;
+    user_notification: UserNotificationTable;
   }
 }
+
+/** Columns sealed by `keys` in this module; key rotation rewraps them (the id column names the row). */
+export const IDENTITY_SEALED_COLUMNS = [
+  { table: 'user_account', column: 'phoneSealed', idColumn: 'id' },
+  { table: 'mfa_totp', column: 'secretSealed', idColumn: 'userId' },
+  { table: 'sms_outbox', column: 'toSealed', idColumn: 'id' },
+  { table: 'sms_outbox', column: 'textSealed', idColumn: 'id' },
+] as const;

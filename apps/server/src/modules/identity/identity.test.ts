@@ -2,57 +2,18 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
+import { ADMIN, cookieOf, firstAdmin, post } from '../../../test/identity-helpers.js';
 import { issueSetupToken } from './identity.actions.js';
 import { z } from 'zod';
 import { route } from '../../platform/http/route.js';
 import { requireRecentAuthentication, sign, verifySignature } from './identity.signature.js';
 import { totpCodeAt } from './identity.totp.js';
 
-const ADMIN = { login: 'qa.zhang', name: '张卫国', password: 'correct horse battery staple 医疗' };
-
 let t: TestApp | undefined;
 afterEach(async () => {
   await t?.close();
   t = undefined;
 });
-
-function cookieOf(res: LightMyRequestResponse): string {
-  const raw = res.headers['set-cookie'];
-  const header = Array.isArray(raw) ? raw[0] : raw;
-  const token = /__Host-sid=([A-Za-z0-9_-]{43})/.exec(header ?? '')?.[1];
-  if (token === undefined) throw new Error(`no session cookie in ${String(header)}`);
-  return `__Host-sid=${token}`;
-}
-
-const post = (app: TestApp, url: string, payload?: unknown, cookie?: string) =>
-  app.app.inject({
-    method: 'POST',
-    url,
-    ...(payload === undefined ? {} : { payload: payload as object }),
-    headers: cookie === undefined ? {} : { cookie },
-  });
-
-/** Setup link → first administrator → authenticator enrolled. Returns the complete session and the TOTP secret. */
-async function firstAdmin(app: TestApp) {
-  const { token } = await issueSetupToken({ db: app.db, now: app.runtime.clock.now() }, 60);
-  const created = await post(app, '/api/v1/setup/admin', { token, ...ADMIN });
-  expect(created.statusCode, created.body).toBe(201);
-  expect(created.json()).toEqual({ next: 'enrol_totp', methods: [] });
-  const enrolCookie = cookieOf(created);
-  const start = await post(app, '/api/v1/auth/totp/enrol/start', undefined, enrolCookie);
-  expect(start.statusCode, JSON.stringify(app.logs.filter((l) => l.msg === 'request failed'))).toBe(200);
-  const { secret, otpauthUri } = start.json<{ secret: string; otpauthUri: string }>();
-  expect(otpauthUri).toMatch(/^otpauth:\/\/totp\/MedLedger:qa\.zhang\?/);
-  const confirm = await post(
-    app,
-    '/api/v1/auth/totp/enrol/confirm',
-    { code: totpCodeAt(secret, app.runtime.clock.now()) },
-    enrolCookie,
-  );
-  expect(confirm.statusCode, JSON.stringify(app.logs.filter((l) => l.msg === 'request failed'))).toBe(200);
-  const { recoveryCodes } = confirm.json<{ recoveryCodes: string[] }>();
-  return { secret, recoveryCodes, cookie: cookieOf(confirm), enrolCookie };
-}
 
 describe('AUTH-01 first run', () => {
   test('AUTH-01 a fresh install has no account: default credentials all fail the same way', async () => {

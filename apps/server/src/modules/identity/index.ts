@@ -17,6 +17,8 @@ export {
   isSetupComplete,
 } from './identity.actions.js';
 export { identityRoutes } from './identity.routes.js';
+/** Sealed columns of this module, for key rotation (the composition root collects them). */
+export { IDENTITY_SEALED_COLUMNS } from './identity.tables.js';
 /** The browser-session authenticator (cookie `__Host-sid`), for the composition root. */
 export { sessionAuthenticator, endUserSessions } from './identity.sessions.js';
 export type { IdentityRuntime } from './identity.runtime.js';
@@ -34,6 +36,12 @@ export {
   type SignatureInput,
   type SignatureCheck,
 } from './identity.signature.js';
+/** AUTH-23: the scheduled job that disables dormant and expired accounts. */
+export { disableInactiveAccounts, DORMANT_DAYS_DEFAULT } from './identity.lifecycle.js';
+/** AUTH-20: tells a user about a change to their account (shown on their security page). */
+export { notifyUser, type NotificationKind } from './identity.notify.js';
+/** Host-side recovery for the CLI: re-enable and unlock an account by login. */
+export { enableByLogin } from './identity.users.js';
 /** AUTH-15 text-message providers: settings, the sender factory for the composition root, the gateway signature. */
 export { createSmsSender, loadSmsSettings, type SmsSettings, type SmsSender } from './identity.sms-sender.js';
 export { canonicalRequest, signGatewayRequest, GATEWAY_HEADERS, GATEWAY_SCHEME } from './identity.sms-gateway.js';

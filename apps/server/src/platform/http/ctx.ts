@@ -19,7 +19,7 @@ export type Actor = {
 export type SessionRef = {
   id: string;
   userId: string;
-  stage: 'password' | 'enrol_totp' | 'complete';
+  stage: 'password' | 'enrol_totp' | 'change_password' | 'complete';
   /** SHA-256 of the session token, never the token itself. */
   tokenHash: string;
 };

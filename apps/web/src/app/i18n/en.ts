@@ -323,6 +323,8 @@ export const en: Resources = {
     invalid_credentials:
       'The login or password is incorrect, or the account is temporarily locked. Check them and try again in a few minutes, or ask an administrator.',
     step_up_required: 'This action needs you to confirm your identity again.',
+    link_invalid:
+      'This password link is not valid: it was used, replaced by a newer one, or has expired. Ask your administrator for a new one.',
     sms_not_allowed:
       'Text-message codes cannot be used for this account (administrators and other privileged accounts, or no mobile number on record). Use the authenticator app.',
     sms_code_expired: 'This code has expired or was replaced by a newer one. Send a new code.',

@@ -26,7 +26,13 @@ function requests(fetchMock: ReturnType<typeof stubApi>, pathname: string): URL[
 
 const session = (permissions: string[]): MockResponse => ({
   status: 200,
-  body: { user: { id: 'u1', name: '张三', login: 'zhang.san' }, permissions, idleTimeoutSeconds: 900 },
+  body: {
+    user: { id: 'u1', name: '张三', login: 'zhang.san' },
+    permissions,
+    idleTimeoutSeconds: 900,
+    passwordExpiresSoon: null,
+    unreadNotifications: 0,
+  },
 });
 
 const CHECKPOINT_ROOT = 'a3f1c2d4e5b60718293a4b5c6d7e8f90112233445566778899aabbccddeeff00';

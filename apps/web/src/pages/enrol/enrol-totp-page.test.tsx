@@ -31,7 +31,13 @@ function enrolmentApi(overrides: Record<string, MockResponse | (() => MockRespon
       complete
         ? {
             status: 200,
-            body: { user: { id: 'u1', name: '王五', login: 'wang.wu' }, permissions: [], idleTimeoutSeconds: 900 },
+            body: {
+              user: { id: 'u1', name: '王五', login: 'wang.wu' },
+              permissions: [],
+              idleTimeoutSeconds: 900,
+              passwordExpiresSoon: null,
+              unreadNotifications: 0,
+            },
           }
         : unauthenticated,
     'POST /api/v1/auth/totp/enrol/start': START,

@@ -11,7 +11,13 @@ const notSignedIn = { 'GET /api/v1/session': signedOut };
 
 const session: MockResponse = {
   status: 200,
-  body: { user: { id: 'u1', name: '张三', login: 'zhang.san' }, permissions: [], idleTimeoutSeconds: 900 },
+  body: {
+    user: { id: 'u1', name: '张三', login: 'zhang.san' },
+    permissions: [],
+    idleTimeoutSeconds: 900,
+    passwordExpiresSoon: null,
+    unreadNotifications: 0,
+  },
 };
 
 const mfaNext: MockResponse = { status: 200, body: { next: 'mfa', methods: ['totp', 'recovery'] } };

@@ -58,6 +58,9 @@ export function LoginPage() {
       case 'enrol_totp':
         await navigate('/enrol-totp');
         return;
+      case 'change_password':
+        await navigate('/change-password');
+        return;
       case 'done':
         // The session query then holds the user, and the <Navigate> above leaves this page.
         await refreshSession(queryClient);

@@ -8,7 +8,13 @@ const MASKED = '134****0001';
 const signedOut: MockResponse = { status: 401, body: { code: 'unauthenticated', message: 'x', requestId: 'r0' } };
 const session = (permissions: string[] = []): MockResponse => ({
   status: 200,
-  body: { user: { id: 'u1', name: '李娜', login: 'li.na' }, permissions, idleTimeoutSeconds: 1800 },
+  body: {
+    user: { id: 'u1', name: '李娜', login: 'li.na' },
+    permissions,
+    idleTimeoutSeconds: 1800,
+    passwordExpiresSoon: null,
+    unreadNotifications: 0,
+  },
 });
 const smsStatus: MockResponse = { status: 200, body: { available: true, maskedPhone: MASKED, resendInSeconds: 0 } };
 const sent: MockResponse = { status: 200, body: { maskedPhone: MASKED, expiresInSeconds: 300, resendInSeconds: 60 } };

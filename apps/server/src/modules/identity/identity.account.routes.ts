@@ -1,0 +1,149 @@
+import {
+  ChangePasswordInput,
+  CheckPasswordLinkInput,
+  CheckPasswordLinkResponse,
+  MySecurityResponse,
+  NotificationListResponse,
+  OkResponse,
+  UsePasswordLinkInput,
+} from '@medledger/contract';
+import { z } from 'zod';
+import { AppError } from '../../platform/errors.js';
+import type { Ctx } from '../../platform/http/ctx.js';
+import { route, type AnyRouteDef } from '../../platform/http/route.js';
+import { countFailure } from './identity.login.js';
+import { listNotifications, markAllRead } from './identity.notify.js';
+import { passwordAge } from './identity.password.js';
+import { changeOwnPassword, checkPasswordLink, usePasswordLink } from './identity.passwords.js';
+import { isPrivileged } from './identity.sessions.js';
+
+function signedIn(ctx: Ctx): string {
+  if (ctx.actor?.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to continue.');
+  return ctx.actor.id;
+}
+
+/** Per-IP throttle on the public password-link routes (the same budget as sign-in, AUTH-08). */
+function throttle(ctx: Ctx): void {
+  const hit = ctx.runtime.identity.loginLimiter.hit(ctx.ip, ctx.now.getTime());
+  if (!hit.allowed) {
+    ctx.reply.header('retry-after', String(hit.retryAfterSeconds));
+    throw new AppError('rate_limited', `Too many attempts from this address. Wait ${hit.retryAfterSeconds} seconds.`);
+  }
+}
+
+/** Self-service: password links, password change, the user's own security overview. */
+export const accountRoutes: AnyRouteDef[] = [
+  route({
+    method: 'POST',
+    url: '/api/v1/password-link/check',
+    public: true,
+    summary: 'Check a single-use password link (not used up)',
+    body: CheckPasswordLinkInput,
+    response: CheckPasswordLinkResponse,
+    handler: (ctx, { body }) => {
+      throttle(ctx);
+      return checkPasswordLink(ctx, body.token);
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/password-link/use',
+    public: true,
+    transaction: false,
+    summary: 'Set the password with a single-use link; every session of the account ends (AUTH-18)',
+    body: UsePasswordLinkInput,
+    response: OkResponse,
+    handler: async (ctx, { body }) => {
+      throttle(ctx);
+      await usePasswordLink(ctx, body.token, body.password, ctx.runtime.identity.passwordProfile);
+      return { ok: true as const };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/password',
+    public: true,
+    transaction: false,
+    summary: 'Change your password (the current one is required); also the step for an expired password',
+    body: ChangePasswordInput,
+    response: z.object({ next: z.literal('done') }),
+    handler: async (ctx, { body }) => {
+      const profile = ctx.runtime.identity.passwordProfile;
+      await changeOwnPassword(ctx, body, profile, (c, userId) => countFailure(c, userId, profile, 'password'));
+      return { next: 'done' as const };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/auth/security',
+    public: true,
+    summary: 'Your own security overview: factors, password age, recent sign-ins (signed-in users only)',
+    response: MySecurityResponse,
+    handler: async (ctx) => {
+      const userId = signedIn(ctx);
+      const user = await ctx.db
+        .selectFrom('user_account')
+        .select(['login', 'name', 'passwordChangedAt', 'bootstrapRole'])
+        .where('id', '=', userId)
+        .executeTakeFirstOrThrow();
+      const totp = await ctx.db
+        .selectFrom('mfa_totp')
+        .select('confirmedAt')
+        .where('userId', '=', userId)
+        .executeTakeFirst();
+      const codes = await ctx.db
+        .selectFrom('recovery_code')
+        .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
+        .where('userId', '=', userId)
+        .where('usedAt', 'is', null)
+        .executeTakeFirstOrThrow();
+      const logins = await ctx.db
+        .selectFrom('auth_session')
+        .select(['createdAt', 'authMethod', 'ip', 'userAgent', 'endedAt'])
+        .where('userId', '=', userId)
+        .where('stage', '=', 'complete')
+        .orderBy('createdAt', 'desc')
+        .limit(10)
+        .execute();
+      const profile = ctx.runtime.identity.passwordProfile;
+      const age =
+        user.passwordChangedAt === null ? null : passwordAge(profile, new Date(user.passwordChangedAt), ctx.now);
+      return {
+        login: user.login,
+        name: user.name,
+        factors: totp?.confirmedAt ? ['totp'] : [],
+        recoveryCodesLeft: Number(codes.n),
+        passwordChangedAt: user.passwordChangedAt,
+        passwordExpiresAt: age?.expiresAt?.toISOString() ?? null,
+        passwordProfile: profile,
+        privileged: isPrivileged(user),
+        recentLogins: logins.map((l) => ({
+          at: l.createdAt,
+          method: l.authMethod,
+          ip: l.ip,
+          userAgent: l.userAgent,
+          live: l.endedAt === null,
+        })),
+      };
+    },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/auth/notifications',
+    public: true,
+    summary: 'Your account notifications, newest first (signed-in users only)',
+    response: NotificationListResponse,
+    handler: async (ctx) => ({ notifications: await listNotifications(ctx, signedIn(ctx)) }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/notifications/read',
+    public: true,
+    summary: 'Mark all your notifications read (signed-in users only)',
+    response: OkResponse,
+    handler: async (ctx) => {
+      await markAllRead(ctx, signedIn(ctx));
+      return { ok: true as const };
+    },
+  }),
+];
