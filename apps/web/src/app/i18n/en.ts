@@ -26,6 +26,7 @@ export const en: Resources = {
     useRecoveryCode: 'Cannot use your authenticator? Use a recovery code',
     useTotp: 'Use a code from the authenticator app instead',
     useSms: 'Use a code sent by text message instead',
+    useRecoveryCodeForSms: 'Cannot receive the text message? Use a recovery code',
     recoveryIntro:
       'Enter one of the recovery codes you stored when you set up the authenticator ({{login}}). Each recovery code works once.',
     recoveryCode: 'Recovery code',

@@ -25,6 +25,7 @@ export const zhCN = {
     useRecoveryCode: '无法使用身份验证器？改用恢复码',
     useTotp: '改用身份验证器的验证码',
     useSms: '改用短信验证码',
+    useRecoveryCodeForSms: '收不到短信？改用恢复码',
     recoveryIntro: '请输入绑定身份验证器时保存的恢复码之一（账号 {{login}}）。每个恢复码只能使用一次。',
     recoveryCode: '恢复码',
     recoveryCodeRequired: '请输入恢复码',

@@ -46,7 +46,7 @@ export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCance
         .filter((m) => m !== factor)
         .map((m) => (
           <Button key={m} type="link" onClick={() => onSwitch(m)}>
-            {t(SWITCH_LABEL[m])}
+            {t(m === 'recovery' && factor === 'sms' ? 'login.useRecoveryCodeForSms' : SWITCH_LABEL[m])}
           </Button>
         ))}
       <Button type="link" onClick={onCancel}>
