@@ -129,8 +129,15 @@ describe(`the medledger command on ${testDialect()}`, () => {
     expect(verify.code, verify.text).toBe(0);
   });
 
+  test('AUTH-21 admin enable names an unknown login and exits 1', async () => {
+    const r = await run('admin', 'enable', '--login', 'nobody.here');
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('No account has the login nobody.here.');
+  });
+
   test('every command and group answers --help', async () => {
     for (const args of [
+      ['admin', 'enable'],
       ['audit'],
       ['audit', 'verify'],
       ['audit', 'export'],

@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type Response } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
@@ -20,6 +21,8 @@ let cwd: string;
 let port: number;
 let output = '';
 let browser: Browser;
+/** The first administrator's signed-in page, shared by the user-administration tests. */
+let admin: Page | undefined;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -65,6 +68,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await admin?.context().close();
   await browser?.close();
   if (child && child.exitCode === null) {
     const exited = new Promise((r) => child.once('exit', r));
@@ -189,7 +193,107 @@ describe('first start and the web shell in a real browser', () => {
 
     expect(await violations()).toEqual([]);
     expect(consoleErrors.filter((e) => /Content Security Policy|Refused to/i.test(e))).toEqual([]);
+    // The administrator stays signed in for the user-administration tests below.
+    admin = page;
+  });
+
+  test('AUTH-18 SESS-06 the administrator creates a user; the user sets the password from the link, enrols and signs in; disabling ends the session', async () => {
+    expect(admin).toBeDefined();
+    await admin!.goto(`https://localhost:${port}/users`);
+    await admin!.getByRole('button', { name: /New user/ }).click();
+    const drawer = admin!.getByRole('dialog');
+    await drawer.getByLabel('Login').fill('ward.li');
+    await drawer.getByLabel('Name').fill('李晓梅');
+    await drawer.getByLabel('Mobile').fill('13400000017');
+    await drawer.getByRole('button', { name: 'Create' }).click();
+    const link = await admin!.getByTestId('password-link').inputValue();
+    expect(link).toMatch(new RegExp(`^https://localhost:${port}/set-password#token=[A-Za-z0-9_-]{43}$`));
+    await admin!.keyboard.press('Escape');
+    await admin!.getByRole('cell', { name: '134****0017' }).waitFor();
+
+    const { page, violations } = await openPage();
+    await page.context().addInitScript(() => localStorage.setItem('medledger.lang', 'en'));
+    await page.goto(link);
+    await page.getByText('Set the password of 李晓梅 (ward.li)').waitFor();
+    expect(page.url()).not.toContain('token=');
+    const password = 'lantern orchard 七彩 river';
+    await page.getByLabel('New password', { exact: true }).fill(password);
+    await page.getByLabel('Confirm the new password').fill(password);
+    await page.getByRole('button', { name: 'Save the password' }).click();
+    await page.getByText('Your password is set').waitFor();
+    await page.getByRole('button', { name: 'Go to sign in' }).click();
+    await page.getByLabel('Login').fill('ward.li');
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL('**/enrol-totp');
+    const secretText = (await page.getByTestId('totp-secret').textContent()) ?? '';
+    const totp = new TOTP({
+      algorithm: 'SHA1',
+      digits: 6,
+      period: 30,
+      secret: Secret.fromBase32(secretText.replace(/\s/g, '')),
+    });
+    await page.getByLabel('Code', { exact: true }).fill(totp.generate());
+    await page.getByRole('button', { name: 'Finish set-up' }).click();
+    await page.getByText('I have stored the recovery codes safely').click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL((url) => url.pathname === '/');
+    await page.goto(`https://localhost:${port}/security`);
+    await page.getByText('Authenticator app').first().waitFor();
+    await page.getByText('10 unused').waitFor();
+
+    // The administrator disables the account: the user's next request finds the session gone.
+    await admin!.reload();
+    await admin!.getByRole('button', { name: 'Actions for ward.li' }).click();
+    await admin!.getByRole('menuitem', { name: 'Disable' }).click();
+    await admin!.getByLabel('Reason').fill('调岗');
+    await admin!.getByRole('dialog').getByRole('button', { name: 'Disable' }).click();
+    await admin!.getByText('ward.li is disabled; their sessions have ended.').waitFor();
+    await page.reload();
+    await page.waitForURL('**/login');
+    await page.getByText(/Your session has ended/).waitFor();
+    expect(await violations()).toEqual([]);
     await page.context().close();
+  });
+
+  test('CSRF a form and a script on another origin cannot act with the administrator’s session', async () => {
+    expect(admin).toBeDefined();
+    const target = `https://localhost:${port}/api/v1/users`;
+    const evil = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end(`<!doctype html><form id="f" method="POST" action="${target}" enctype="text/plain">
+        <input name='{"login":"evil.user","name":"x","phone":null,"email":null,"organisation":null,"employmentEndsOn":null,"x":"' value='"}'>
+        </form><script>
+        fetch(${JSON.stringify(target)}, { method: 'POST', credentials: 'include', headers: { 'content-type': 'text/plain' },
+          body: JSON.stringify({ login: 'evil.fetch', name: 'x', phone: null, email: null, organisation: null, employmentEndsOn: null }) })
+          .catch(() => undefined).finally(() => document.getElementById('f').submit());
+        </script>`);
+    });
+    await new Promise<void>((resolve) => evil.listen(0, '127.0.0.1', resolve));
+    const evilPort = (evil.address() as { port: number }).port;
+    try {
+      const refused: { status: number; code: string }[] = [];
+      const seen = (r: Response) => {
+        if (r.url() !== target || r.request().method() !== 'POST') return;
+        void r
+          .json()
+          .then((b: { code: string }) => refused.push({ status: r.status(), code: b.code }))
+          .catch(() => refused.push({ status: r.status(), code: 'unreadable' }));
+      };
+      admin!.on('response', seen);
+      await admin!.goto(`http://127.0.0.1:${evilPort}/`);
+      // The form's POST ends on the API's answer page.
+      await admin!.waitForURL(target);
+      await expect.poll(() => refused.length).toBeGreaterThanOrEqual(1);
+      admin!.off('response', seen);
+      for (const r of refused) expect(r).toEqual({ status: 403, code: 'cross_origin_rejected' });
+      await admin!.goto(`https://localhost:${port}/users`);
+      const list = await admin!.request.get(`https://localhost:${port}/api/v1/users?q=evil`);
+      expect(list.status()).toBe(200);
+      expect(((await list.json()) as { total: number }).total).toBe(0);
+    } finally {
+      evil.close();
+    }
   });
 
   test('unknown pages show the not-found page; unknown API paths answer JSON 404', async () => {

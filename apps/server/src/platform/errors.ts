@@ -8,12 +8,18 @@ import type { ErrorCode, ValidationIssue } from '@medledger/contract';
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly issues: ValidationIssue[] | undefined;
+  /**
+   * Work that must persist although the request fails, e.g. counting a wrong code: the route runs
+   * it after the request's transaction has rolled back (so it is neither undone nor blocked by it).
+   */
+  afterRollback: (() => Promise<void>) | undefined;
 
   constructor(code: ErrorCode, message: string, issues?: ValidationIssue[]) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.issues = issues;
+    this.afterRollback = undefined;
   }
 }
 

@@ -30,7 +30,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH';
   /** Sent as JSON. Leave out for requests without a body. */
   body?: unknown;
   signal?: AbortSignal;

@@ -28,8 +28,32 @@ export async function fetchSession(signal?: AbortSignal): Promise<Session | null
  * it here would make the pages still on screen fetch their data again before they unmount.
  */
 export function clearSession(queryClient: QueryClient, { ended }: { ended: boolean }): void {
+  rememberSignedIn(false);
   queryClient.setQueryData(sessionEndedKey, ended);
   queryClient.setQueryData(sessionQueryKey, null);
+}
+
+/**
+ * This tab had a signed-in session (per tab, gone with the tab or a sign-out's Clear-Site-Data). A
+ * reload that finds no session then says the session ended, instead of a bare login page.
+ */
+const SIGNED_IN_KEY = 'medledger.signedIn';
+
+function rememberSignedIn(signedIn: boolean): void {
+  try {
+    if (signedIn) window.sessionStorage.setItem(SIGNED_IN_KEY, '1');
+    else window.sessionStorage.removeItem(SIGNED_IN_KEY);
+  } catch {
+    // Storage disabled: the message after a reload is a nicety only.
+  }
+}
+
+function wasSignedIn(): boolean {
+  try {
+    return window.sessionStorage.getItem(SIGNED_IN_KEY) === '1';
+  } catch {
+    return false;
+  }
 }
 
 /** Nothing fetched for the previous user may show up for the next one. */
@@ -54,10 +78,12 @@ export const sessionQuery = queryOptions({
   queryKey: sessionQueryKey,
   queryFn: async ({ signal, client }) => {
     const session = await fetchSession(signal);
-    // A refetch (window focus, staleness) that finds no session any more: it ended on the server.
-    if (session === null && client.getQueryData<Session | null>(sessionQueryKey)) {
+    // A refetch (window focus, staleness) or a reload that finds no session any more: it ended on
+    // the server.
+    if (session === null && (client.getQueryData<Session | null>(sessionQueryKey) || wasSignedIn())) {
       clearSession(client, { ended: true });
     }
+    if (session !== null) rememberSignedIn(true);
     return session;
   },
   staleTime: 60_000,

@@ -6,13 +6,17 @@ import { NotFoundPage } from '../pages/errors/not-found-page';
 import { RouteErrorPage } from '../pages/errors/route-error-page';
 import { HomePage } from '../pages/home/home-page';
 import { LoginPage } from '../pages/login/login-page';
+import { ExpiredPasswordPage } from '../pages/password/expired-password-page';
+import { SetPasswordPage } from '../pages/password/set-password-page';
+import { SecurityPage } from '../pages/security/security-page';
 import { SetupPage } from '../pages/setup/setup-page';
+import { UsersPage } from '../pages/users/users-page';
 import { MainLayout } from './layout/main-layout';
 import { RequireSession } from './session';
 
 /**
- * All routes. Everything under the main layout needs a session; /login, /setup and /enrol-totp (the
- * sign-in steps before the session is complete) do not.
+ * All routes. Everything under the main layout needs a session; /login, /setup, /enrol-totp,
+ * /set-password and /change-password (the steps before the session is complete) do not.
  */
 export const routes: RouteObject[] = [
   {
@@ -21,6 +25,8 @@ export const routes: RouteObject[] = [
       { path: '/login', element: <LoginPage /> },
       { path: '/setup', element: <SetupPage /> },
       { path: '/enrol-totp', element: <EnrolTotpPage /> },
+      { path: '/set-password', element: <SetPasswordPage /> },
+      { path: '/change-password', element: <ExpiredPasswordPage /> },
       {
         element: <RequireSession />,
         children: [
@@ -29,6 +35,8 @@ export const routes: RouteObject[] = [
             children: [
               { index: true, element: <HomePage /> },
               { path: '/audit', element: <AuditPage /> },
+              { path: '/security', element: <SecurityPage /> },
+              { path: '/users', element: <UsersPage /> },
               { path: '/dev/sms-outbox', element: <SmsOutboxPage /> },
             ],
           },

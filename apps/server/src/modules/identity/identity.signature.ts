@@ -21,6 +21,27 @@ function signedInUser(ctx: Ctx): { id: string; sessionId: string } {
 }
 
 /**
+ * ATK-MFA-2: a wrong re-authentication code (step-up or e-signature) counts on the session once the
+ * request has rolled back; the fifth ends the session.
+ */
+function wrongCode(ctx: Ctx, sessionId: string): AppError {
+  const error = new AppError('step_up_required', BAD_CODE);
+  const { runtime, now } = ctx;
+  error.afterRollback = async () => {
+    const row = await runtime.db
+      .updateTable('auth_session')
+      .set({ mfaFailures: sql<number>`"mfaFailures" + 1` })
+      .where('id', '=', sessionId)
+      .returning(['mfaFailures'])
+      .executeTakeFirst();
+    if (row !== undefined && Number(row.mfaFailures) >= 5) {
+      await endSession(runtime.db, sessionId, now, 'too many wrong codes');
+    }
+  };
+  return error;
+}
+
+/**
  * Re-authentication with the authenticator app: the code is checked (single use, like at sign-in)
  * and the session's authentication time moves to now. Used by `stepUp` and by e-signatures.
  */
@@ -36,14 +57,14 @@ async function reauthenticate(ctx: Ctx, code: string): Promise<void> {
   }
   const secret = await open(ctx, { table: 'mfa_totp', column: 'secretSealed', rowId: user.id }, factor.secretSealed);
   const check = checkTotp(secret, code, ctx.now, Number(factor.lastStep));
-  if (!check.ok) throw new AppError('step_up_required', BAD_CODE);
+  if (!check.ok) throw wrongCode(ctx, user.sessionId);
   const claimed = await ctx.db
     .updateTable('mfa_totp')
     .set({ lastStep: check.step })
     .where('userId', '=', user.id)
     .where('lastStep', '<', check.step)
     .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('step_up_required', BAD_CODE);
+  if (Number(claimed.numUpdatedRows) !== 1) throw wrongCode(ctx, user.sessionId);
   await ctx.db
     .updateTable('auth_session')
     .set({ authenticatedAt: ctx.now.toISOString() })
@@ -56,27 +77,11 @@ async function reauthenticate(ctx: Ctx, code: string): Promise<void> {
  * transaction: wrong codes are counted on the session, and the fifth ends it (ATK-MFA-2).
  */
 export async function stepUp(ctx: Ctx, code: string): Promise<void> {
-  const user = signedInUser(ctx);
-  try {
-    await ctx.db.transaction().execute(async (tx) => {
-      const txCtx = { ...ctx, db: tx };
-      await reauthenticate(txCtx, code);
-      await record(txCtx, { action: 'identity.stepUp.succeeded', outcome: 'success', data: { method: 'totp' } });
-    });
-  } catch (err) {
-    if (err instanceof AppError && err.code === 'step_up_required') {
-      const row = await ctx.db
-        .updateTable('auth_session')
-        .set({ mfaFailures: sql<number>`"mfaFailures" + 1` })
-        .where('id', '=', user.sessionId)
-        .returning(['mfaFailures'])
-        .executeTakeFirst();
-      if (row !== undefined && Number(row.mfaFailures) >= 5) {
-        await endSession(ctx.db, user.sessionId, ctx.now, 'too many wrong codes');
-      }
-    }
-    throw err;
-  }
+  await ctx.db.transaction().execute(async (tx) => {
+    const txCtx = { ...ctx, db: tx };
+    await reauthenticate(txCtx, code);
+    await record(txCtx, { action: 'identity.stepUp.succeeded', outcome: 'success', data: { method: 'totp' } });
+  });
 }
 
 /**

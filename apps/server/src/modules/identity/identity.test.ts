@@ -365,6 +365,19 @@ describe('SESS-09 step-up and GSP-04 electronic signatures', () => {
     expect((await post(t, '/api/v1/test/sensitive', undefined, cookie)).statusCode).toBe(200);
   });
 
+  test('ATK-MFA-2 GSP-04 wrong codes at signing count like step-up codes: the fifth ends the session', async () => {
+    t = await buildTestApp({ extraRoutes: [signRoute] });
+    const { cookie } = await firstAdmin(t);
+    const record = { lot: 'L2026-11-002', qty: 5 };
+    for (let i = 0; i < 4; i++) {
+      const wrong = await post(t, '/api/v1/test/sign', { record, meaning: '复核 / reviewed', code: '000000' }, cookie);
+      expect(wrong.json<{ code: string }>().code).toBe('step_up_required');
+    }
+    expect((await post(t, '/api/v1/auth/step-up', { code: '111111' }, cookie)).statusCode).toBe(401);
+    const session = await t.app.inject({ method: 'GET', url: '/api/v1/session', headers: { cookie } });
+    expect(session.statusCode).toBe(401);
+  });
+
   test('GSP-04 a signature binds signer, meaning, server time and record hash; a changed record no longer verifies', async () => {
     const clock = manualClock(new Date());
     t = await buildTestApp({ clock, extraRoutes: [signRoute] });

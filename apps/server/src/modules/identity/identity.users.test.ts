@@ -7,6 +7,7 @@ import { systemCtx } from '../../platform/http/ctx.js';
 import { retireKey, rewrap, rotateKey } from '../keys/index.js';
 import { sealOnce } from '../audit/index.js';
 import { disableInactiveAccounts } from './identity.lifecycle.js';
+import { enableByLogin } from './identity.users.js';
 import { totpCodeAt } from './identity.totp.js';
 
 // Synthetic staff only: generated names, phone numbers in the reserved test range 1340000xxxx.
@@ -301,6 +302,30 @@ describe('AUTH-23 dormant and expired accounts', () => {
       status: 'active',
       employmentEndsOn: '2027-12-31',
     });
+  });
+});
+
+describe('AUTH-21 host-side recovery', () => {
+  test('AUTH-21 medledger admin enable re-enables and unlocks a dormant administrator, audited as the CLI', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const admin = await firstAdmin(t);
+    clock.advance(91 * 86_400_000);
+    expect(await disableInactiveAccounts(systemCtx(t.runtime, 'test'), 90)).toBe(1);
+    expect((await signInWithTotp(t, ADMIN.login, ADMIN.password, admin.secret)).status).toBe(401);
+    const app = t;
+    const user = await app.db
+      .transaction()
+      .execute((tx) => enableByLogin(systemCtx(app.runtime, 'cli:admin enable', tx), 'QA.Zhang'));
+    expect(user).toMatchObject({ status: 'active', locked: false });
+    expect((await signInWithTotp(t, ADMIN.login, ADMIN.password, admin.secret)).next).toBe('done');
+    await sealOnce(t.runtime, { fullSweep: true });
+    const enabled = await t.db
+      .selectFrom('audit_index')
+      .select(['actorName'])
+      .where('action', '=', 'identity.user.enabled')
+      .execute();
+    expect(enabled).toEqual([{ actorName: 'cli:admin enable' }]);
   });
 });
 

@@ -238,7 +238,15 @@ function jsonHandler(def: StoredJsonRoute, deps: RouteDeps) {
     };
     const db = deps.runtime.db;
     const inTransaction = isMutating(def.method) && def.transaction !== false;
-    const output = inTransaction ? await db.transaction().execute(run) : await run(db);
+    let output: unknown;
+    try {
+      output = inTransaction ? await db.transaction().execute(run) : await run(db);
+    } catch (err) {
+      if (err instanceof AppError && err.afterRollback !== undefined) {
+        await err.afterRollback().catch((e: unknown) => request.log.error({ err: e }, 'after-rollback work failed'));
+      }
+      throw err;
+    }
     await reply.status(def.status ?? 200).send(output);
   };
 }

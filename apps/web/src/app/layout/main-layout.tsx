@@ -1,9 +1,19 @@
-import { AuditOutlined, HomeOutlined, LogoutOutlined, MessageOutlined, UserOutlined } from '@ant-design/icons';
+import {
+  AuditOutlined,
+  HomeOutlined,
+  LogoutOutlined,
+  MessageOutlined,
+  SafetyCertificateOutlined,
+  TeamOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
+import { Alert, App, Badge, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { AUDIT_READ_PERMISSION } from '../../api/audit';
+import { USER_READ_PERMISSION } from '../../api/users';
+import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
 import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
 import { clearSession } from '../../api/session';
@@ -29,13 +39,22 @@ function UserMenu() {
   });
 
   const items: MenuProps['items'] = [
+    { key: 'security', icon: <SafetyCertificateOutlined />, label: t('layout.menuSecurity') },
     { key: 'sign-out', icon: <LogoutOutlined />, label: t('layout.signOut'), disabled: signOut.isPending },
   ];
 
   return (
-    <Dropdown trigger={['click']} menu={{ items, onClick: ({ key }) => key === 'sign-out' && signOut.mutate() }}>
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        items,
+        onClick: ({ key }) => (key === 'sign-out' ? signOut.mutate() : void navigate('/security')),
+      }}
+    >
       <Button type="text" icon={<UserOutlined aria-hidden />} aria-haspopup="menu" title={t('layout.userMenu')}>
-        {session.user.name}
+        <Badge dot={session.unreadNotifications > 0} offset={[6, 0]}>
+          {session.user.name}
+        </Badge>
       </Button>
     </Dropdown>
   );
@@ -43,10 +62,10 @@ function UserMenu() {
 
 /** The signed-in frame: header (brand, language, user menu), left menu, page content. */
 export function MainLayout() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
-  const { permissions } = useCurrentSession();
+  const { permissions, passwordExpiresSoon, unreadNotifications } = useCurrentSession();
   // Development only: the server answers the outbox with 404 unless the outbox provider is on.
   const smsOutbox = useSmsOutbox(permissions.includes(SMS_OUTBOX_PERMISSION));
 
@@ -55,9 +74,21 @@ export function MainLayout() {
     ...(permissions.includes(AUDIT_READ_PERMISSION)
       ? [{ key: '/audit', icon: <AuditOutlined />, label: t('layout.menuAudit') }]
       : []),
+    ...(permissions.includes(USER_READ_PERMISSION)
+      ? [{ key: '/users', icon: <TeamOutlined />, label: t('layout.menuUsers') }]
+      : []),
     ...(smsOutbox.isSuccess
       ? [{ key: '/dev/sms-outbox', icon: <MessageOutlined />, label: t('layout.menuSmsOutbox') }]
       : []),
+    {
+      key: '/security',
+      icon: <SafetyCertificateOutlined />,
+      label: (
+        <Badge count={unreadNotifications} size="small" offset={[10, 0]}>
+          {t('layout.menuSecurity')}
+        </Badge>
+      ),
+    },
   ];
 
   return (
@@ -79,6 +110,21 @@ export function MainLayout() {
           />
         </Layout.Sider>
         <Layout.Content className="ml-content">
+          {passwordExpiresSoon !== null && (
+            <Alert
+              className="ml-form-notice"
+              type="warning"
+              showIcon
+              title={t('layout.passwordExpiresSoon', {
+                time: formatLocalTime(passwordExpiresSoon, i18n.language, 'short'),
+              })}
+              action={
+                <Button size="small" onClick={() => void navigate('/security')}>
+                  {t('layout.changePasswordNow')}
+                </Button>
+              }
+            />
+          )}
           <Outlet />
         </Layout.Content>
       </Layout>

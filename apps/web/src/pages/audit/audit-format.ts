@@ -19,12 +19,7 @@ export function actionOptions(locale: Locale): { value: string; label: string }[
   return Object.keys(AUDIT_EVENTS).map((name) => ({ value: name, label: actionInfo(name, locale).label }));
 }
 
-/** A timestamp in the user's local time zone; the raw text when it is not a valid date. */
-export function formatLocalTime(at: string, language: string): string {
-  const date = new Date(at);
-  if (Number.isNaN(date.getTime())) return at;
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'medium' }).format(date);
-}
+export { formatLocalTime } from '../../app/format';
 
 /** The same instant in UTC (ISO 8601), for comparing with server logs and exported bundles. */
 export function formatUtc(at: string): string {

@@ -302,6 +302,40 @@ describe('login page', () => {
     expect(fetchMock.mock.calls.map(([url]) => url)).not.toContain('/api/v1/auth/mfa/totp');
   });
 
+  it('AUTH-03 continues on /change-password when the password has expired, then signs in', async () => {
+    let changed: unknown;
+    let signedIn = false;
+    mockApi({
+      'GET /api/v1/session': () => (signedIn ? session : signedOut),
+      'POST /api/v1/auth/login': mfaNext,
+      'POST /api/v1/auth/mfa/totp': { status: 200, body: { next: 'change_password', methods: [] } },
+      'POST /api/v1/auth/password': (init) => {
+        changed = JSON.parse(init?.body as string);
+        signedIn = true;
+        return { status: 200, body: { next: 'done' } };
+      },
+    });
+    renderApp('/login');
+    await submitPassword('zhang.san', 'Old-Password-2026-spring');
+    fireEvent.change(await screen.findByLabelText('验证码'), { target: { value: '123456' } });
+    fireEvent.click(screen.getByRole('button', { name: '验证' }));
+    expect(await screen.findByRole('heading', { name: '请修改密码' })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('当前密码'), { target: { value: 'Old-Password-2026-spring' } });
+    fireEvent.change(screen.getByLabelText('新密码'), { target: { value: 'Harbour-Quiet-9蓝-Meadow' } });
+    fireEvent.change(screen.getByLabelText('再次输入新密码'), { target: { value: 'Harbour-Quiet-9蓝-Meadow' } });
+    fireEvent.click(screen.getByRole('button', { name: '修改密码' }));
+    await waitFor(() => expect(window.location.pathname).toBe('/'));
+    expect(changed).toEqual({ currentPassword: 'Old-Password-2026-spring', newPassword: 'Harbour-Quiet-9蓝-Meadow' });
+  });
+
+  it('SESS-06 after a reload, a session that ended on the server is reported as ended', async () => {
+    window.sessionStorage.setItem('medledger.signedIn', '1');
+    mockApi(notSignedIn);
+    renderApp('/');
+    expect(await screen.findByText(/您的登录已结束/)).toBeTruthy();
+    expect(window.sessionStorage.getItem('medledger.signedIn')).toBeNull();
+  });
+
   it('does not submit an empty form', async () => {
     const fetchMock = mockApi(notSignedIn);
     renderApp('/login');

@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { ApiError } from '../../api/client';
 import { createFirstAdmin } from '../../api/setup';
+import { fieldErrors } from '../../app/field-errors';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { ADMIN_PASSWORD_MIN_LENGTH } from './password-strength';
 import { PasswordStrengthMeter } from './password-strength-meter';
@@ -17,22 +18,11 @@ interface Values {
 }
 
 /** Server validation paths shown under the matching field. */
-const FIELD_OF_ISSUE: Readonly<Record<string, keyof Values>> = {
+const FIELD_OF_ISSUE = {
   'body.login': 'login',
   'body.name': 'name',
   'body.password': 'password',
-};
-
-/** The server's validation issues, grouped by the field they belong to (unknown paths are left out). */
-function fieldErrors(error: unknown): { name: keyof Values; errors: string[] }[] {
-  if (!(error instanceof ApiError) || error.code !== 'validation_failed') return [];
-  const byField = new Map<keyof Values, string[]>();
-  for (const issue of error.issues) {
-    const field = FIELD_OF_ISSUE[issue.path];
-    if (field) byField.set(field, [...(byField.get(field) ?? []), issue.message]);
-  }
-  return [...byField].map(([name, errors]) => ({ name, errors }));
-}
+} as const;
 
 interface Props {
   /** The setup token from the link's fragment. */
@@ -60,12 +50,12 @@ export function FirstAdminForm({ token, onTokenRejected }: Props) {
         onTokenRejected();
         return;
       }
-      form.setFields(fieldErrors(error));
+      form.setFields(fieldErrors(t, error, FIELD_OF_ISSUE));
     },
   });
 
   const error = create.error;
-  const passwordRejected = fieldErrors(error).some((field) => field.name === 'password');
+  const passwordRejected = fieldErrors(t, error, FIELD_OF_ISSUE).some((field) => field.name === 'password');
 
   return (
     <Form<Values>

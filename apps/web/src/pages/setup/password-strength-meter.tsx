@@ -9,13 +9,18 @@ interface Props {
   password: string;
   /** The login and name typed so far: a password built from them is weak. */
   personal: readonly string[];
+  /** Minimum length for this account (15 for administrators, 12 otherwise). */
+  min?: number;
+  /** Shown while the field is empty. */
+  help?: string;
 }
 
 /** The live strength estimate under a new-password field, with what would make it stronger. */
-export function PasswordStrengthMeter({ password, personal }: Props) {
+export function PasswordStrengthMeter({ password, personal, min = ADMIN_PASSWORD_MIN_LENGTH, help }: Props) {
   const { t } = useTranslation();
-  const min = ADMIN_PASSWORD_MIN_LENGTH;
-  if (password === '') return <Typography.Text type="secondary">{t('setup.passwordHelp', { min })}</Typography.Text>;
+  if (password === '') {
+    return <Typography.Text type="secondary">{help ?? t('setup.passwordHelp', { min })}</Typography.Text>;
+  }
 
   const { score, hints } = estimatePasswordStrength(password, personal, min);
   const label = t('passwordStrength.label', { level: t(`passwordStrength.level${score}`) });

@@ -1,13 +1,13 @@
 import { Alert, Card, Result, Spin, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation, useNavigate } from 'react-router';
+import { Link } from 'react-router';
 import { ApiError } from '../../api/client';
 import { useSetupTokenCheck } from '../../api/setup';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { PublicLayout } from '../../components/public-layout';
 import { FirstAdminForm } from './first-admin-form';
-import { readSetupToken } from './setup-token';
+import { useHashToken } from '../../app/use-hash-token';
 
 function formatTime(iso: string, locale: string): string {
   const date = new Date(iso);
@@ -49,32 +49,10 @@ function InvalidToken({ message }: { message: string }) {
 /** `/setup#token=…`: checks the one-time setup link the server printed at start-up. */
 export function SetupPage() {
   const { t } = useTranslation();
-  const location = useLocation();
-  const navigate = useNavigate();
-  // The token is kept in state because the effect below removes it from the address bar at once.
-  const [hashToken, setHashToken] = useState(() => readSetupToken(location.hash));
-  const [lastHash, setLastHash] = useState(location.hash);
   // Set when creating the administrator is refused because the token was used or expired meanwhile.
   const [tokenRejected, setTokenRejected] = useState(false);
-  if (location.hash !== lastHash) {
-    // A new link pasted while this page is open is a same-document navigation, not a reload.
-    setLastHash(location.hash);
-    if (location.hash !== '') {
-      setHashToken(readSetupToken(location.hash));
-      setTokenRejected(false);
-    }
-  }
+  const hashToken = useHashToken(() => setTokenRejected(false));
   const check = useSetupTokenCheck(hashToken.kind === 'token' ? hashToken.token : undefined);
-
-  useEffect(() => {
-    if (location.hash === '') return;
-    // A replace navigation (history.replaceState) drops the token from the address bar and from
-    // this history entry, and keeps the router's idea of the location in step.
-    void navigate(
-      { pathname: location.pathname, search: location.search },
-      { replace: true, state: location.state as unknown },
-    );
-  }, [location, navigate]);
 
   let body;
   if (hashToken.kind === 'missing') {
