@@ -5,6 +5,7 @@ import * as m202611291200 from './202611291200-keys-key-version.js';
 import * as m202611291300 from './202611291300-identity-accounts.js';
 import * as m202611291400 from './202611291400-identity-signatures.js';
 import * as m202611291500 from './202611291500-identity-user-admin.js';
+import * as m202611291600 from './202611291600-identity-passkeys.js';
 import * as m202611301000 from './202611301000-identity-sms.js';
 
 /** Every migration, in order. Names are `<yyyymmddHHMM>-<module>-<change>` and never change. */
@@ -15,5 +16,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611291300-identity-accounts': m202611291300,
   '202611291400-identity-signatures': m202611291400,
   '202611291500-identity-user-admin': m202611291500,
+  '202611291600-identity-passkeys': m202611291600,
   '202611301000-identity-sms': m202611301000,
 };

@@ -8,6 +8,7 @@ import {
   IDENTITY_SEALED_COLUMNS,
   createSmsSender,
   identityRoutes,
+  passkeyRoutes,
   sessionAuthenticator,
   type SmsSettings,
 } from './modules/identity/index.js';
@@ -122,6 +123,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
       startedAt: options.startedAt ?? runtime.clock.now(),
     }),
     ...identityRoutes,
+    ...passkeyRoutes(options.settings.publicUrl),
     ...auditRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),

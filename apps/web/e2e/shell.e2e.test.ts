@@ -136,7 +136,7 @@ describe('first start and the web shell in a real browser', () => {
     // A wrong sign-in is refused with the one generic message (AUTH-10).
     await page.getByLabel('Login').fill('zhang.wei');
     await page.getByLabel('Password').fill('correct horse battery staple');
-    await page.getByRole('button', { name: /sign in/i }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page
       .getByText(/login or password is incorrect/i)
       .first()
@@ -165,6 +165,7 @@ describe('first start and the web shell in a real browser', () => {
     await page.getByRole('button', { name: 'Create the administrator account' }).click();
 
     await page.waitForURL('**/enrol-totp');
+    await page.getByRole('button', { name: 'Use an authenticator app' }).click();
     const secretText = (await page.getByTestId('totp-secret').textContent()) ?? '';
     const totp = new TOTP({
       algorithm: 'SHA1',
@@ -186,7 +187,7 @@ describe('first start and the web shell in a real browser', () => {
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await page.getByLabel('Login').fill('qa.zhang');
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByLabel('Code', { exact: true }).fill(totp.generate({ timestamp: Date.now() + 30_000 }));
     await page.getByRole('button', { name: 'Verify' }).click();
     await page.waitForURL((url) => url.pathname === '/');
@@ -224,8 +225,9 @@ describe('first start and the web shell in a real browser', () => {
     await page.getByRole('button', { name: 'Go to sign in' }).click();
     await page.getByLabel('Login').fill('ward.li');
     await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL('**/enrol-totp');
+    await page.getByRole('button', { name: 'Use an authenticator app' }).click();
     const secretText = (await page.getByTestId('totp-secret').textContent()) ?? '';
     const totp = new TOTP({
       algorithm: 'SHA1',

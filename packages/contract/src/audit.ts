@@ -70,7 +70,10 @@ export const AUDIT_EVENTS = {
     zh: '登录失败',
     en: 'Sign-in failed',
     category: 'security',
-    data: z.strictObject({ step: z.enum(['password', 'totp', 'sms', 'recovery']), failures: z.number().int() }),
+    data: z.strictObject({
+      step: z.enum(['password', 'totp', 'sms', 'recovery', 'passkey']),
+      failures: z.number().int(),
+    }),
   },
   'identity.account.locked': {
     zh: '账号因连续登录失败被临时锁定',
@@ -91,6 +94,44 @@ export const AUDIT_EVENTS = {
     en: 'Authenticator app (TOTP) enrolled',
     category: 'security',
     data: z.strictObject({ codesIssued: z.number().int() }),
+  },
+  'identity.passkey.enrolled': {
+    zh: '添加通行密钥（指纹/面容/设备密码）',
+    en: 'Passkey added (fingerprint, face or device PIN)',
+    category: 'security',
+    data: z.strictObject({ credentialRef: z.string(), name: z.string(), codesIssued: z.number().int() }),
+  },
+  'identity.passkey.renamed': {
+    zh: '通行密钥改名',
+    en: 'Passkey renamed',
+    category: 'security',
+    data: z.strictObject({ credentialRef: z.string(), name: z.string() }),
+  },
+  'identity.passkey.removed': {
+    zh: '删除通行密钥',
+    en: 'Passkey removed',
+    category: 'security',
+    data: z.strictObject({ credentialRef: z.string(), name: z.string() }),
+  },
+  'identity.passkey.refused': {
+    zh: '通行密钥验证未通过',
+    en: 'Passkey not accepted',
+    category: 'security',
+    data: z.strictObject({
+      ceremony: z.enum(['enrol', 'add', 'login', 'mfa', 'step_up']),
+      reason: z.enum(['challenge', 'unknown_credential', 'wrong_user', 'verification', 'counter', 'account_inactive']),
+    }),
+  },
+  'identity.passkey.cloneSuspected': {
+    zh: '通行密钥签名计数器回退，疑似被复制',
+    en: 'Passkey signature counter went backwards: possibly a cloned authenticator',
+    category: 'security',
+    alert: true,
+    data: z.strictObject({
+      credentialRef: z.string(),
+      storedCounter: z.number().int(),
+      receivedCounter: z.number().int(),
+    }),
   },
   'identity.smsCode.sent': {
     zh: '发送短信验证码',

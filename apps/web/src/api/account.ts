@@ -62,8 +62,3 @@ export function endMySession(id: string) {
 export function markNotificationsRead() {
   return apiJson('/auth/notifications/read', OkResponse, { method: 'POST' });
 }
-
-/** SESS-09: confirms the user's identity again with an authenticator code. */
-export function stepUp(code: string) {
-  return apiJson('/auth/step-up', OkResponse, { method: 'POST', body: { code } });
-}

@@ -1,7 +1,7 @@
 import type { RouteObject } from 'react-router';
 import { AuditPage } from '../pages/audit/audit-page';
 import { SmsOutboxPage } from '../pages/dev/sms-outbox-page';
-import { EnrolTotpPage } from '../pages/enrol/enrol-totp-page';
+import { EnrolPage } from '../pages/enrol/enrol-page';
 import { NotFoundPage } from '../pages/errors/not-found-page';
 import { RouteErrorPage } from '../pages/errors/route-error-page';
 import { HomePage } from '../pages/home/home-page';
@@ -24,7 +24,7 @@ export const routes: RouteObject[] = [
     children: [
       { path: '/login', element: <LoginPage /> },
       { path: '/setup', element: <SetupPage /> },
-      { path: '/enrol-totp', element: <EnrolTotpPage /> },
+      { path: '/enrol-totp', element: <EnrolPage /> },
       { path: '/set-password', element: <SetPasswordPage /> },
       { path: '/change-password', element: <ExpiredPasswordPage /> },
       {

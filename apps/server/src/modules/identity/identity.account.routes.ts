@@ -16,6 +16,7 @@ import { listNotifications, markAllRead } from './identity.notify.js';
 import { passwordAge } from './identity.password.js';
 import { changeOwnPassword, checkPasswordLink, usePasswordLink } from './identity.passwords.js';
 import { isPrivileged } from './identity.sessions.js';
+import { factorsOf } from './identity.users.js';
 
 function signedIn(ctx: Ctx): string {
   if (ctx.actor?.kind !== 'user') throw new AppError('unauthenticated', 'Sign in to continue.');
@@ -86,11 +87,6 @@ export const accountRoutes: AnyRouteDef[] = [
         .select(['login', 'name', 'passwordChangedAt', 'bootstrapRole'])
         .where('id', '=', userId)
         .executeTakeFirstOrThrow();
-      const totp = await ctx.db
-        .selectFrom('mfa_totp')
-        .select('confirmedAt')
-        .where('userId', '=', userId)
-        .executeTakeFirst();
       const codes = await ctx.db
         .selectFrom('recovery_code')
         .select((eb) => eb.fn.countAll<string | number | bigint>().as('n'))
@@ -111,7 +107,7 @@ export const accountRoutes: AnyRouteDef[] = [
       return {
         login: user.login,
         name: user.name,
-        factors: totp?.confirmedAt ? ['totp'] : [],
+        factors: (await factorsOf(ctx, [userId])).get(userId) ?? [],
         recoveryCodesLeft: Number(codes.n),
         passwordChangedAt: user.passwordChangedAt,
         passwordExpiresAt: age?.expiresAt?.toISOString() ?? null,

@@ -46,16 +46,25 @@ function lockDuration(profile: PasswordProfile, failures: number): number {
   return Math.min(LOCKOUT.stepMs * Math.floor(failures / LOCKOUT.threshold), LOCKOUT.capMs);
 }
 
-async function methodsOf(ctx: Ctx, userId: string): Promise<AuthStepResponse['methods']> {
+export async function methodsOf(ctx: Ctx, userId: string): Promise<AuthStepResponse['methods']> {
   const totp = await ctx.db
     .selectFrom('mfa_totp')
     .select('confirmedAt')
     .where('userId', '=', userId)
     .executeTakeFirst();
-  const factors: AuthStepResponse['methods'] = totp?.confirmedAt ? ['totp'] : [];
+  const passkey = await ctx.db
+    .selectFrom('webauthn_credential')
+    .select('id')
+    .where('userId', '=', userId)
+    .limit(1)
+    .executeTakeFirst();
+  const methods: AuthStepResponse['methods'] = [];
+  if (passkey !== undefined) methods.push('passkey');
+  if (totp?.confirmedAt) methods.push('totp');
   // AUTH-11/15: only for accounts that may use it, enrolled it, and still have a number on record.
-  if (await smsUsableAtSignIn(ctx, userId)) factors.push('sms');
-  return factors.length > 0 ? [...factors, 'recovery'] : [];
+  if (await smsUsableAtSignIn(ctx, userId)) methods.push('sms');
+  if (methods.length > 0) methods.push('recovery');
+  return methods;
 }
 
 /**
@@ -206,7 +215,7 @@ export async function countFailure(
   ctx: Ctx,
   userId: string,
   profile: PasswordProfile,
-  step: 'password' | 'totp' | 'sms' | 'recovery',
+  step: 'password' | 'totp' | 'sms' | 'recovery' | 'passkey',
 ) {
   const now = ctx.now;
   const resetBefore = new Date(now.getTime() - LOCKOUT.resetAfterMs).toISOString();
@@ -324,7 +333,7 @@ export async function mfaFailure(
   userId: string,
   profile: PasswordProfile,
   replay: boolean,
-  step: 'totp' | 'sms' | 'recovery' = 'totp',
+  step: 'totp' | 'sms' | 'recovery' | 'passkey' = 'totp',
 ) {
   // The request's transaction rolls back with the error; these records must outlive it.
   const row = await ctx.runtime.db

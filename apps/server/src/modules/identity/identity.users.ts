@@ -78,7 +78,7 @@ const SUMMARY_COLUMNS = [
 ] as const;
 
 /** The second factors each user has (confirmed ones only). */
-async function factorsOf(ctx: Pick<Ctx, 'db'>, userIds: readonly string[]): Promise<Map<string, string[]>> {
+export async function factorsOf(ctx: Pick<Ctx, 'db'>, userIds: readonly string[]): Promise<Map<string, string[]>> {
   const factors = new Map<string, string[]>(userIds.map((id) => [id, []]));
   if (userIds.length === 0) return factors;
   const totp = await ctx.db
@@ -88,6 +88,13 @@ async function factorsOf(ctx: Pick<Ctx, 'db'>, userIds: readonly string[]): Prom
     .where('confirmedAt', 'is not', null)
     .execute();
   for (const t of totp) factors.get(t.userId)?.push('totp');
+  const passkeys = await ctx.db
+    .selectFrom('webauthn_credential')
+    .select('userId')
+    .distinct()
+    .where('userId', 'in', [...userIds])
+    .execute();
+  for (const p of passkeys) factors.get(p.userId)?.push('passkey');
   return factors;
 }
 

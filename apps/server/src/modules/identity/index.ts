@@ -4,6 +4,7 @@
  */
 import './identity.tables.js';
 import './identity.runtime.js';
+import './identity.passkey.tables.js';
 import './identity.sms.tables.js';
 
 export {
@@ -19,6 +20,8 @@ export {
 export { identityRoutes } from './identity.routes.js';
 /** Sealed columns of this module, for key rotation (the composition root collects them). */
 export { IDENTITY_SEALED_COLUMNS } from './identity.tables.js';
+/** Passkey (WebAuthn) sign-in, enrolment and management routes for the given public URL (its origin and host name). */
+export { passkeyRoutes } from './identity.passkey.routes.js';
 /** The browser-session authenticator (cookie `__Host-sid`), for the composition root. */
 export { sessionAuthenticator, endUserSessions } from './identity.sessions.js';
 export type { IdentityRuntime } from './identity.runtime.js';

@@ -133,6 +133,8 @@ export const en: Resources = {
     smsIntro:
       'Each sign-in will need, besides the password, a code sent to your phone by text message. Send a code first to confirm the number.',
     smsConfirm: 'Confirm the number and finish',
+    smsChoiceText: 'A 6-digit code sent by text message to {{phone}} at each sign-in.',
+    smsChoice: 'Use text messages',
     smsDoneTitle: 'Text-message codes are set up',
   },
   sms: {
@@ -158,6 +160,79 @@ export const en: Resources = {
     empty: 'No messages yet.',
     refresh: 'Refresh',
     unavailable: 'The development SMS outbox is not enabled.',
+  },
+  passkey: {
+    or: 'or',
+    signIn: 'Sign in with a passkey',
+    signInHint:
+      'Confirm with the fingerprint, face or device PIN of this computer or your phone; no login or password to type.',
+    mfaIntro:
+      'Confirm with the passkey you saved for {{login}}: the browser will ask for your fingerprint, face or device PIN.',
+    mfaButton: 'Verify with a passkey',
+    usePasskey: 'Use a passkey instead',
+    notAccepted:
+      'The passkey was not accepted. Use a passkey saved for MedLedger on this device, or sign in another way.',
+    notRegistered:
+      'The passkey could not be added (what the browser returned did not pass the checks). Try again; if it keeps failing, use an authenticator app instead.',
+    problem: {
+      unsupported:
+        'This browser cannot use passkeys. Use a current version of Chrome, Edge, Safari or Firefox, or another way to sign in.',
+      cancelledSignIn:
+        'The passkey step did not finish: it was cancelled or timed out, the fingerprint, face or PIN check failed, or this device has no passkey for this site. Try again, or sign in another way.',
+      cancelledRegister:
+        'No passkey was created: it was cancelled or timed out, or the fingerprint, face or PIN check failed. Try again.',
+      already_registered:
+        'This device already holds a passkey for your account. Sign in with it, or add a passkey on another device.',
+      wrong_address:
+        'Passkeys work only when MedLedger is opened through its address name, not an IP address. Open it through the address your administrator gave you.',
+      authenticator_unsuitable:
+        'This authenticator cannot store a passkey that checks your fingerprint, face or PIN. Use another device or security key.',
+      failed: 'The browser could not complete the passkey step. Try again, or use another way.',
+    },
+    choiceTitle: 'Choose your second sign-in step',
+    choiceIntro: 'To protect your account, every sign-in needs a second step besides the password. Choose one:',
+    choicePasskeyTitle: 'Passkey (recommended)',
+    choicePasskeyText:
+      'Confirm with the fingerprint, face or device PIN of this computer or your phone: no codes to type, and phishing sites cannot steal it. Your fingerprint or face never leaves your device.',
+    choicePasskey: 'Set up a passkey',
+    choiceTotpTitle: 'Authenticator app',
+    choiceTotpText: 'A 6-digit code from an authenticator app on your phone, such as Microsoft Authenticator.',
+    choiceTotp: 'Use an authenticator app',
+    enrolTitle: 'Set up a passkey',
+    enrolIntro:
+      'When you press the button, the browser asks for your fingerprint, face or device PIN and saves the passkey on this device (or your phone).',
+    name: 'Name',
+    nameHelp: 'So that you can recognise it later, e.g. “office PC” or “my phone”.',
+    nameRequired: 'Enter a name',
+    defaultName: 'Passkey {{date}}',
+    create: 'Create the passkey',
+    back: 'Back: choose another way',
+    enrolDoneTitle: 'Your passkey is set up',
+    card: {
+      title: 'Passkeys',
+      intro:
+        'Passkeys sign you in with the fingerprint, face or PIN of your device. The server stores only a public key, never your fingerprint or face.',
+      empty: 'No passkeys yet.',
+      created: 'Added {{time}}',
+      lastUsed: 'Last used {{time}}',
+      neverUsed: 'Not used yet',
+      synced: 'Synced',
+      syncedHelp:
+        'This passkey is synced between devices by your device or account (e.g. your phone’s password manager).',
+      add: 'Add a passkey',
+      rename: 'Rename',
+      renameTitle: 'Rename the passkey',
+      remove: 'Remove',
+      removeConfirm: 'Remove the passkey “{{name}}”? It can no longer be used to sign in.',
+      removeLast:
+        'This is your only passkey and you have no authenticator app: add another passkey or an authenticator app first, then remove this one.',
+      save: 'Save',
+      cancel: 'Cancel',
+      added: 'The passkey was added.',
+      renamed: 'Renamed.',
+      removed: 'The passkey was removed.',
+      loadFailed: 'The passkeys could not be loaded.',
+    },
   },
   layout: {
     menuHome: 'Home',
@@ -353,11 +428,11 @@ export const en: Resources = {
   },
   stepUp: {
     title: 'Confirm it is you',
-    intro: 'This is a sensitive action. Enter the 6-digit code your authenticator app shows now.',
-    code: 'Code',
-    codeFormat: 'Enter the 6-digit code',
+    intro: 'This is a sensitive action: confirm your identity again.',
+    usePasskey: 'Confirm with a passkey',
+    code: 'The 6-digit code from your authenticator app',
+    orCode: 'Or the 6-digit code from your authenticator app',
     confirm: 'Confirm',
-    cancel: 'Cancel',
     invalid: 'The code is not valid. Enter the code the app shows now (and check the phone’s clock).',
     sessionEnded: 'Your session has ended. Please sign in again.',
   },

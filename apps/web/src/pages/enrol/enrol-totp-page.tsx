@@ -40,7 +40,7 @@ function Explanation() {
  * `/enrol-totp`: the session after the password (or after creating the first administrator) can
  * only do this. Scan the secret, confirm with a first code, store the recovery codes, continue.
  */
-export function EnrolTotpPage() {
+export function EnrolTotpPage({ initialMethod = 'totp' }: { initialMethod?: 'totp' | 'sms' } = {}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -82,7 +82,7 @@ export function EnrolTotpPage() {
   // AUTH-11: the server offers text-message codes only to accounts allowed to use them, with a number.
   const sms = useQuery({ queryKey: ['auth', 'sms-status'], queryFn: getSmsStatus, retry: false, gcTime: 0 });
   const smsOffered = sms.data?.available === true;
-  const [method, setMethod] = useState<'totp' | 'sms'>('totp');
+  const [method, setMethod] = useState<'totp' | 'sms'>(initialMethod);
   const [smsRecoveryCodes, setSmsRecoveryCodes] = useState<string[] | null>(null);
   const finished = confirm.isSuccess || smsRecoveryCodes !== null;
   const continueSignedIn = async () => {

@@ -8,25 +8,30 @@ import { ApiErrorAlert } from '../../components/api-error-alert';
 import { RECOVERY_CODE, TOTP_CODE, normaliseRecoveryCode, normaliseTotpCode } from './one-time-code';
 import { SmsCodeForm } from './sms-code-form';
 
-export type SecondFactor = 'totp' | 'sms' | 'recovery';
+export type SecondFactor = 'passkey' | 'totp' | 'sms' | 'recovery';
 
-const SWITCH_LABEL = { totp: 'login.useTotp', sms: 'login.useSms', recovery: 'login.useRecoveryCode' } as const;
+const SWITCH_LABEL = {
+  passkey: 'passkey.usePasskey',
+  totp: 'login.useTotp',
+  sms: 'login.useSms',
+  recovery: 'login.useRecoveryCode',
+} as const;
 
 interface Props {
-  factor: SecondFactor;
+  factor: 'totp' | 'sms' | 'recovery';
+  /** The second factors this account has (the links offer the others). */
+  methods: AuthStepResponse['methods'];
   /** The login of this sign-in, shown so the user picks the right entry in the app. */
   login: string;
   onAnswer: (answer: AuthStepResponse) => Promise<void>;
   onSwitch: (factor: SecondFactor) => void;
-  /** The factors the server offers this account (the other ones are shown as links). */
-  methods?: readonly SecondFactor[];
   /** The server no longer knows this sign-in (expired, or too many wrong codes). */
   onExpired: () => void;
   onCancel: () => void;
 }
 
-/** Step 2: the authenticator app's code, or one of the recovery codes instead. */
-export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCancel, methods }: Props) {
+/** Step 2: the authenticator app's code, a text-message code, or one of the recovery codes instead. */
+export function CodeStep({ factor, methods, login, onAnswer, onSwitch, onExpired, onCancel }: Props) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ code: string }>();
   const totp = factor === 'totp';
@@ -42,7 +47,7 @@ export function CodeStep({ factor, login, onAnswer, onSwitch, onExpired, onCance
 
   const links = (
     <div className="ml-form-links">
-      {(methods ?? ['totp', 'recovery'])
+      {methods
         .filter((m) => m !== factor)
         .map((m) => (
           <Button key={m} type="link" onClick={() => onSwitch(m)}>

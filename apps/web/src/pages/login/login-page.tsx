@@ -8,6 +8,8 @@ import { forgetUserData, refreshSession, sessionEndedKey, sessionQueryKey, useSe
 import { readLoginRedirectState, type LoginNotice } from '../../app/session';
 import { PublicLayout } from '../../components/public-layout';
 import { CodeStep, type SecondFactor } from './code-step';
+import { PasskeySignIn } from './passkey-sign-in';
+import { PasskeyStep } from './passkey-step';
 import { PasswordStep } from './password-step';
 
 /** Only a path inside this app is a valid place to return to after signing in. */
@@ -17,16 +19,17 @@ function returnPath(from: string | undefined): string {
 }
 
 type Step =
-  { kind: 'password' } | { kind: 'code'; factor: SecondFactor; login: string; methods: readonly SecondFactor[] };
+  { kind: 'password' } | { kind: 'code'; factor: SecondFactor; login: string; methods: AuthStepResponse['methods'] };
 
-/** The factor to ask for first: the authenticator, else a text message, else a recovery code. */
-function firstFactor(methods: readonly SecondFactor[]): SecondFactor {
+/** The factor offered first: a passkey when the account has one (phishing-resistant), then the app, then SMS. */
+function firstFactor(methods: AuthStepResponse['methods']): SecondFactor {
+  if (methods.includes('passkey')) return 'passkey';
   return methods.includes('totp') ? 'totp' : methods.includes('sms') ? 'sms' : 'recovery';
 }
 
 /**
- * `/login`: the password, then (same page) the authenticator code or a recovery code. Accounts
- * without an authenticator yet continue on /enrol-totp.
+ * `/login`: the password, then (same page) a passkey, the authenticator code or a recovery code;
+ * or a passkey alone. Accounts without a second factor yet continue on /enrol-totp.
  */
 export function LoginPage() {
   const { t } = useTranslation();
@@ -86,21 +89,33 @@ export function LoginPage() {
             <Typography.Title level={2}>{t('login.title')}</Typography.Title>
             {notice && <Alert className="ml-form-notice" type="warning" showIcon title={t(`login.notice.${notice}`)} />}
             <PasswordStep onSubmit={() => setNotice(null)} onAnswer={(answer, login) => proceed(answer, login)} />
+            <PasskeySignIn onStart={() => setNotice(null)} onAnswer={(answer) => proceed(answer, '')} />
           </>
         ) : (
           <>
             <Typography.Title level={2}>{t('login.mfaTitle')}</Typography.Title>
-            <CodeStep
-              // A fresh form and error state for each factor.
-              key={step.factor}
-              factor={step.factor}
-              login={step.login}
-              methods={step.methods}
-              onAnswer={(answer) => proceed(answer, step.login)}
-              onSwitch={(factor) => setStep({ ...step, factor })}
-              onExpired={() => startOver('sign_in_expired')}
-              onCancel={() => startOver(null)}
-            />
+            {step.factor === 'passkey' ? (
+              <PasskeyStep
+                login={step.login}
+                methods={step.methods}
+                onAnswer={(answer) => proceed(answer, step.login)}
+                onSwitch={(factor) => setStep({ ...step, factor })}
+                onExpired={() => startOver('sign_in_expired')}
+                onCancel={() => startOver(null)}
+              />
+            ) : (
+              <CodeStep
+                // A fresh form and error state for each factor.
+                key={step.factor}
+                factor={step.factor}
+                methods={step.methods}
+                login={step.login}
+                onAnswer={(answer) => proceed(answer, step.login)}
+                onSwitch={(factor) => setStep({ ...step, factor })}
+                onExpired={() => startOver('sign_in_expired')}
+                onCancel={() => startOver(null)}
+              />
+            )}
           </>
         )}
       </Card>

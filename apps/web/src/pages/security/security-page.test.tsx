@@ -78,6 +78,7 @@ describe('my security page', () => {
     mockApi({
       'GET /api/v1/session': session,
       'GET /api/v1/auth/security': overview,
+      'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
       'GET /api/v1/auth/sessions': sessions,
       'GET /api/v1/auth/notifications': notifications,
       'POST /api/v1/auth/notifications/read': () => {
@@ -99,6 +100,7 @@ describe('my security page', () => {
     mockApi({
       'GET /api/v1/session': session,
       'GET /api/v1/auth/security': overview,
+      'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
       'GET /api/v1/auth/sessions': sessions,
       'GET /api/v1/auth/notifications': { status: 200, body: { notifications: [] } },
       'POST /api/v1/auth/password': (init) => {
@@ -132,6 +134,7 @@ describe('my security page', () => {
     mockApi({
       'GET /api/v1/session': session,
       'GET /api/v1/auth/security': overview,
+      'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
       'GET /api/v1/auth/sessions': sessions,
       'GET /api/v1/auth/notifications': { status: 200, body: { notifications: [] } },
       'POST /api/v1/auth/sessions/s2/end': () => {
@@ -146,8 +149,8 @@ describe('my security page', () => {
     const table = await screen.findByTestId('my-sessions', {}, { timeout: 5000 });
     expect(await within(table).findByText('当前会话')).toBeTruthy();
     fireEvent.click(within(table).getByRole('button', { name: /结\s*束/ }));
-    fireEvent.change(await screen.findByLabelText('验证码'), { target: { value: '654321' } });
-    fireEvent.click(screen.getByRole('button', { name: '确认' }));
+    fireEvent.change(await screen.findByLabelText(/6 位验证码/), { target: { value: '654321' } });
+    fireEvent.click(screen.getByRole('button', { name: /^确\s*认$/ }));
     await waitFor(() => expect(ends).toBe(2));
   });
 });

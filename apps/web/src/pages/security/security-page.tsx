@@ -18,6 +18,7 @@ import { ApiErrorAlert } from '../../components/api-error-alert';
 import { USER_PASSWORD_MIN_LENGTH } from '../../components/new-password-fields';
 import { useStepUp } from '../../components/step-up';
 import { ChangePasswordForm } from '../password/change-password-form';
+import { PasskeysCard } from './passkeys-card';
 import { ADMIN_PASSWORD_MIN_LENGTH } from '../setup/password-strength';
 
 function Overview({ data }: { data: MySecurityResponse }) {
@@ -228,6 +229,7 @@ export function SecurityPage() {
           onDone={() => queryClient.invalidateQueries({ queryKey: securityKey })}
         />
       </Card>
+      <PasskeysCard />
       <SessionsCard />
       {overview.data && <RecentLogins data={overview.data} />}
       <NotificationsCard />

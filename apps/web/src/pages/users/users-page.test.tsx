@@ -86,9 +86,9 @@ describe('users page', () => {
     fireEvent.change(within(drawer).getByLabelText('姓名'), { target: { value: '吴思远' } });
     fireEvent.change(within(drawer).getByLabelText('手机号'), { target: { value: '13400000023' } });
     fireEvent.click(within(drawer).getByRole('button', { name: '创建' }));
-    const code = await screen.findByLabelText('验证码');
+    const code = await screen.findByLabelText(/6 位验证码/);
     fireEvent.change(code, { target: { value: '123456' } });
-    fireEvent.click(screen.getByRole('button', { name: '确认' }));
+    fireEvent.click(screen.getByRole('button', { name: /^确\s*认$/ }));
     const link = await screen.findByTestId('password-link');
     expect((link as HTMLTextAreaElement).value).toBe(`http://localhost:3000/set-password#token=${TOKEN}`);
     expect(stepUps).toBe(1);
