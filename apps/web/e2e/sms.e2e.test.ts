@@ -151,7 +151,7 @@ describe('AUTH-15 text-message codes in a real browser', () => {
     await page.goto(`${base}/login`);
     await page.getByLabel('Login').fill('li.na');
     await page.getByLabel('Password').fill(USER_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL('**/enrol-totp');
     // Chromium can use passkeys, so the three choices are offered first.
     await page.getByRole('button', { name: 'Use text messages' }).click();
@@ -176,7 +176,7 @@ describe('AUTH-15 text-message codes in a real browser', () => {
     await page.waitForURL('**/login');
     await page.getByLabel('Login').fill('li.na');
     await page.getByLabel('Password').fill(USER_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.getByText(/the number on record, 134\*\*\*\*0009/).waitFor();
     expect(await page.getByRole('button', { name: /Send again \(\d+ s\)/ }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Cannot receive the text message? Use a recovery code' }).waitFor();
