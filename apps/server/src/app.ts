@@ -7,9 +7,11 @@ import { auditRoutes, record, recordDetached, type AuditInput } from './modules/
 import {
   DORMANT_DAYS_DEFAULT,
   IDENTITY_SEALED_COLUMNS,
+  createSmsSender,
   identityRoutes,
   passkeyRoutes,
   sessionAuthenticator,
+  type SmsSettings,
 } from './modules/identity/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
@@ -24,6 +26,8 @@ import { rateLimiter } from './platform/rate-limit.js';
 
 /** AUTH-08 / parameter sheet: sign-in attempts per client IP per minute. */
 const LOGIN_ATTEMPTS_PER_IP_PER_MINUTE = 20;
+/** AUTH-15 / parameter sheet: text-message code sends per client IP per hour. */
+const SMS_SENDS_PER_IP_PER_HOUR = 20;
 import { serverVersion } from './paths.js';
 
 export type RuntimeOptions = {
@@ -33,6 +37,8 @@ export type RuntimeOptions = {
   keys: { masterKey?: string | undefined; masterKeyFile: string };
   audit: { witnessDir: string; checkpointEvents: number; checkpointSeconds: number };
   identity?: { passwordProfile: 'asvs' | 'dengbao'; dormantDays?: number };
+  /** Text-message codes (AUTH-15); off when absent. */
+  sms?: SmsSettings;
   /** Extra sealed columns besides the modules' {@link SEALED_COLUMNS} (tests add their own). */
   sealedColumns?: SealedColumn[];
 };
@@ -75,6 +81,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
       // identity (layer 2) learns about role assignments from access (layer 4) only through this.
       roles: resolveRoles,
       loginLimiter: rateLimiter({ limit: LOGIN_ATTEMPTS_PER_IP_PER_MINUTE, windowMs: 60_000 }),
+      sms: {
+        sender: createSmsSender(options.sms ?? { provider: 'off' }),
+        addressLimiter: rateLimiter({ limit: SMS_SENDS_PER_IP_PER_HOUR, windowMs: 3_600_000 }),
+      },
     },
     audit: {
       mac: ring.auditMac,

@@ -85,6 +85,18 @@ export const ConfigSchema = z.strictObject({
   backupDir: z.string().min(1).optional(),
   backupIntervalHours: wholeNumber(1, 24 * 31, ' hours').default(24),
   backupKeep: wholeNumber(1, 1000).default(14),
+  /** AUTH-15 text-message codes: `off`, `outbox` (development: kept on the server) or `http` (signed HTTPS gateway). */
+  smsProvider: z.enum(['off', 'outbox', 'http']).default('off'),
+  smsGatewayUrl: z.url({ protocol: /^https$/, error: 'must be an https:// URL' }).optional(),
+  /** The gateway's HMAC secret (at least 32 characters), in a file readable only by the server's user. */
+  smsGatewaySecretFile: z.string().min(1).optional(),
+  smsGatewayKeyId: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits and . _ - only, at most 64 characters')
+    .default('medledger-1'),
+  /** Extra trusted CA certificates (PEM) for a gateway with a private certificate authority. */
+  smsGatewayCaFile: z.string().min(1).optional(),
+  smsGatewayTimeoutMs: wholeNumber(500, 30_000, ' ms').default(5000),
 });
 
 /** Checks across settings, run on the raw values so they are reported together with field errors. */
@@ -111,6 +123,20 @@ function crossChecks(raw: Record<string, unknown>, cwd: string): { key: string; 
     typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
   if (raw.masterKey !== undefined && raw.masterKeyFile !== undefined) {
     problems.push({ key: 'masterKeyFile', message: 'set the master key or a master key file, not both' });
+  }
+  if (raw.smsProvider === 'http') {
+    if (raw.smsGatewayUrl === undefined) {
+      problems.push({ key: 'smsGatewayUrl', message: 'required when the SMS provider is http' });
+    }
+    if (raw.smsGatewaySecretFile === undefined) {
+      problems.push({ key: 'smsGatewaySecretFile', message: 'required when the SMS provider is http' });
+    }
+  }
+  for (const name of ['smsGatewaySecretFile', 'smsGatewayCaFile'] as const) {
+    const file = raw[name];
+    if (typeof file === 'string' && file !== '' && !existsSync(path.resolve(cwd, file))) {
+      problems.push({ key: name, message: `file not found: ${file}` });
+    }
   }
   if (scalar(raw.httpPort) !== undefined && scalar(raw.httpPort) === (scalar(raw.httpsPort) ?? '8443')) {
     problems.push({ key: 'httpPort', message: 'must differ from the HTTPS port' });
@@ -158,6 +184,12 @@ export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
   backupDir: 'MEDLEDGER_BACKUP_DIR',
   backupIntervalHours: 'MEDLEDGER_BACKUP_INTERVAL_HOURS',
   backupKeep: 'MEDLEDGER_BACKUP_KEEP',
+  smsProvider: 'MEDLEDGER_SMS_PROVIDER',
+  smsGatewayUrl: 'MEDLEDGER_SMS_GATEWAY_URL',
+  smsGatewaySecretFile: 'MEDLEDGER_SMS_GATEWAY_SECRET_FILE',
+  smsGatewayKeyId: 'MEDLEDGER_SMS_GATEWAY_KEY_ID',
+  smsGatewayCaFile: 'MEDLEDGER_SMS_GATEWAY_CA_FILE',
+  smsGatewayTimeoutMs: 'MEDLEDGER_SMS_GATEWAY_TIMEOUT_MS',
 };
 
 /** Variables read by other parts (the config file path) or by the test tooling, not settings. */
@@ -234,6 +266,8 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; configFile?: stri
     masterKeyFile: path.resolve(dataDir, c.masterKeyFile ?? path.join('keys', 'master.key')),
     auditWitnessDir: path.resolve(dataDir, c.auditWitnessDir ?? 'witness'),
     backupDir: c.backupDir === undefined ? undefined : path.resolve(cwd, c.backupDir),
+    smsGatewaySecretFile: c.smsGatewaySecretFile === undefined ? undefined : path.resolve(cwd, c.smsGatewaySecretFile),
+    smsGatewayCaFile: c.smsGatewayCaFile === undefined ? undefined : path.resolve(cwd, c.smsGatewayCaFile),
     database,
   });
   return { ok: true, config };

@@ -36,6 +36,7 @@ import {
   enableByLogin,
   issueSetupToken,
   isSetupComplete,
+  loadSmsSettings,
   preloadPasswordPolicy,
 } from './modules/identity/index.js';
 import { systemClock } from './platform/clock.js';
@@ -52,6 +53,25 @@ const stdio: Out = { out: (s) => process.stdout.write(s), err: (s) => process.st
 class ExitError extends Error {
   constructor(readonly exitCode: number) {
     super(`exit ${exitCode}`);
+  }
+}
+
+const SMS_OUTBOX_WARNING = [
+  '',
+  '!!! WARNING: MEDLEDGER_SMS_PROVIDER=outbox. Text-message codes are NOT sent: they are kept on this server',
+  '!!! and shown to administrators on the "SMS outbox" page. Development and testing only; never in production.',
+  '',
+  '',
+].join('\n');
+
+function smsDescription(c: Config): string {
+  switch (c.smsProvider) {
+    case 'off':
+      return 'off';
+    case 'outbox':
+      return 'development outbox (codes stay on the server; NOT for production)';
+    case 'http':
+      return `signed HTTPS gateway ${c.smsGatewayUrl ?? ''} (key id ${c.smsGatewayKeyId}, timeout ${c.smsGatewayTimeoutMs} ms)`;
   }
 }
 
@@ -93,6 +113,7 @@ async function openRuntime(
     logger: createLogger({ level: level === 'warn' ? config.logLevel : level }),
     keys: { masterKey: config.masterKey, masterKeyFile: config.masterKeyFile },
     identity: { passwordProfile: config.passwordProfile, dormantDays: config.dormantDays },
+    sms: loadSmsSettings(config),
     audit: {
       witnessDir: config.auditWitnessDir,
       checkpointEvents: config.auditCheckpointEvents,
@@ -211,10 +232,12 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       `  TLS key:         ${tls.keyFile}`,
       `  Master key:      ${masterNote}`,
       `  Audit witness:   ${config.auditWitnessDir}  (signed checkpoints; keep on other media)`,
+      `  SMS codes:       ${smsDescription(config)}`,
       `  Web files:       ${webDir}`,
       '',
     ].join('\n'),
   );
+  if (config.smsProvider === 'outbox') io.err(SMS_OUTBOX_WARNING);
   await printSetupLink(config, runtime, io, 'serve');
 
   await new Promise<void>((resolve) => {
@@ -287,9 +310,11 @@ function buildProgram(io: Out, result: { code: number }): Command {
           `  public URL:     ${c.publicUrl}`,
           `  TLS:            ${c.tlsCertFile ? `${c.tlsCertFile} / ${c.tlsKeyFile}` : 'self-signed certificate in the data directory'}`,
           `  trusted proxies: ${c.trustedProxies.length ? c.trustedProxies.join(', ') : 'none (client IP = direct peer)'}`,
+          `  SMS codes:      ${smsDescription(c)}`,
           '',
         ].join('\n'),
       );
+      if (c.smsProvider === 'outbox') io.err(SMS_OUTBOX_WARNING);
     });
 
   const admin = program.command('admin').description('administrative tasks run on the server host');

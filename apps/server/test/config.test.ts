@@ -120,6 +120,27 @@ describe('configuration', () => {
     }
   });
 
+  test('AUTH-15 the http SMS provider needs an https:// gateway URL and an existing secret file; outbox needs nothing', () => {
+    const bad = loadConfig({
+      env: { MEDLEDGER_SMS_PROVIDER: 'http', MEDLEDGER_SMS_GATEWAY_URL: 'http://10.0.0.5/sms' },
+    });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    expect(bad.problems.join('\n')).toMatch(/MEDLEDGER_SMS_GATEWAY_URL \(smsGatewayUrl\): must be an https:\/\/ URL/);
+    expect(bad.problems.join('\n')).toMatch(/MEDLEDGER_SMS_GATEWAY_SECRET_FILE \(smsGatewaySecretFile\): required/);
+    const missing = loadConfig({
+      env: {
+        MEDLEDGER_SMS_PROVIDER: 'http',
+        MEDLEDGER_SMS_GATEWAY_URL: 'https://sms-bridge.internal/send',
+        MEDLEDGER_SMS_GATEWAY_SECRET_FILE: '/nonexistent/sms.secret',
+      },
+    });
+    expect(missing.ok).toBe(false);
+    const outbox = loadConfig({ env: { MEDLEDGER_SMS_PROVIDER: 'outbox' } });
+    expect(outbox.ok && outbox.config.smsProvider).toBe('outbox');
+    expect(loadConfig({ env: { MEDLEDGER_SMS_PROVIDER: 'carrier-pigeon' } }).ok).toBe(false);
+  });
+
   test('every setting and every command group is documented in the README', () => {
     const readme = readFileSync(path.resolve(import.meta.dirname, '../../../README.md'), 'utf8');
     for (const name of Object.values(ENV_NAMES)) {

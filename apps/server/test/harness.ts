@@ -18,6 +18,7 @@ import { createLogger } from '../src/platform/logger.js';
 import type { Permission } from '@medledger/contract';
 import type { Runtime } from '../src/platform/runtime.js';
 import type { SealedColumn } from '../src/modules/keys/index.js';
+import type { SmsSettings } from '../src/modules/identity/index.js';
 import { randomBytes as randomKey } from 'node:crypto';
 
 export type TestDialect = 'sqlite' | 'postgres';
@@ -117,6 +118,8 @@ export async function buildTestApp(
     /** A fixed master key (base64), e.g. to reopen the same database later. */
     masterKey?: string;
     beforeBuild?: (db: Kysely<Database>) => Promise<void>;
+    /** Text-message provider (AUTH-15); off unless given. */
+    sms?: SmsSettings;
   } = {},
 ): Promise<TestApp> {
   const dialect = options.dialect ?? testDialect();
@@ -144,6 +147,7 @@ export async function buildTestApp(
       },
       audit: { witnessDir, checkpointEvents: options.checkpointEvents ?? 1000, checkpointSeconds: 300 },
       ...(options.sealedColumns ? { sealedColumns: options.sealedColumns } : {}),
+      ...(options.sms ? { sms: options.sms } : {}),
     });
     const appOptions: AppOptions = {
       runtime,

@@ -70,7 +70,10 @@ export const AUDIT_EVENTS = {
     zh: '登录失败',
     en: 'Sign-in failed',
     category: 'security',
-    data: z.strictObject({ step: z.enum(['password', 'totp', 'recovery', 'passkey']), failures: z.number().int() }),
+    data: z.strictObject({
+      step: z.enum(['password', 'totp', 'sms', 'recovery', 'passkey']),
+      failures: z.number().int(),
+    }),
   },
   'identity.account.locked': {
     zh: '账号因连续登录失败被临时锁定',
@@ -129,6 +132,49 @@ export const AUDIT_EVENTS = {
       storedCounter: z.number().int(),
       receivedCounter: z.number().int(),
     }),
+  },
+  'identity.smsCode.sent': {
+    zh: '发送短信验证码',
+    en: 'Text-message code sent',
+    category: 'security',
+    // Never the code, never the full number.
+    data: z.strictObject({
+      purpose: z.enum(['login', 'enrol']),
+      provider: z.enum(['outbox', 'http']),
+      providerMessageId: z.string().max(128),
+    }),
+  },
+  'identity.smsCode.refused': {
+    zh: '拒绝发送或使用短信验证码',
+    en: 'Text-message code refused',
+    category: 'security',
+    data: z.strictObject({
+      reason: z.enum([
+        'not_allowed',
+        'no_phone',
+        'not_enrolled',
+        'disabled',
+        'cooldown',
+        'daily_limit',
+        'address_limit',
+      ]),
+    }),
+  },
+  'identity.smsCode.sendFailed': {
+    zh: '短信验证码发送失败',
+    en: 'Text-message code could not be sent',
+    category: 'system',
+    data: z.strictObject({
+      purpose: z.enum(['login', 'enrol']),
+      provider: z.enum(['outbox', 'http']),
+      error: z.string().max(300),
+    }),
+  },
+  'identity.sms.enrolled': {
+    zh: '绑定短信验证码作为第二因素',
+    en: 'Text-message codes enrolled as the second factor',
+    category: 'security',
+    data: z.strictObject({ codesIssued: z.number().int() }),
   },
   'identity.stepUp.succeeded': {
     zh: '敏感操作前再次验证身份',

@@ -32,7 +32,7 @@ export type LoginInput = z.infer<typeof LoginInput>;
 export const AuthStepResponse = z.object({
   next: z.enum(AUTH_NEXT),
   /** Second factors the account can use at the `mfa` step. */
-  methods: z.array(z.enum(['passkey', 'totp', 'recovery'])),
+  methods: z.array(z.enum(['passkey', 'totp', 'sms', 'recovery'])),
 });
 export type AuthStepResponse = z.infer<typeof AuthStepResponse>;
 

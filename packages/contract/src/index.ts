@@ -2,6 +2,7 @@ export * from './audit.js';
 export * from './errors.js';
 export * from './identity.js';
 export * from './passkey.js';
+export * from './identity-sms.js';
 export * from './permissions.js';
 export * from './platform.js';
 export * from './users.js';

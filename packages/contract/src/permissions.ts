@@ -28,6 +28,10 @@ export const PERMISSIONS = {
     zh: '创建、修改、停用、启用、解锁用户，签发设置密码链接，结束其会话',
     en: 'Create, edit, disable, enable and unlock users, issue password links, end their sessions',
   },
+  'identity.smsOutbox.read': {
+    zh: '查看开发用短信发件箱（仅开发环境，含验证码）',
+    en: 'Read the development SMS outbox (development only; shows the codes sent)',
+  },
   'system.info.read': {
     zh: '查看系统信息（版本、数据库、迁移状态）',
     en: 'View system information (version, database, migrations)',

@@ -1,5 +1,7 @@
 import {
   AuthStepResponse,
+  SmsSendResponse,
+  SmsStatusResponse,
   TotpEnrolConfirmResponse,
   TotpEnrolStartResponse,
   type LoginInput,
@@ -41,4 +43,24 @@ export function confirmTotpEnrolment(code: string) {
 /** `POST /api/v1/auth/logout`, without a body. */
 export async function logout(): Promise<void> {
   await apiRequest('/auth/logout', { method: 'POST' });
+}
+
+/** Text-message codes (AUTH-15): can this pending sign-in use them, and to which masked number. */
+export function getSmsStatus() {
+  return apiJson('/auth/mfa/sms', SmsStatusResponse);
+}
+
+/** Sends a new code to the number on record; the previous code stops working. */
+export function sendSmsCode() {
+  return apiJson('/auth/mfa/sms/send', SmsSendResponse, { method: 'POST' });
+}
+
+/** Step 2 with the text-message code. */
+export function verifySmsCode(code: string): Promise<AuthStepResponse> {
+  return apiJson('/auth/mfa/sms', AuthStepResponse, { method: 'POST', body: { code } });
+}
+
+/** Enrolment with a text-message code instead of an authenticator; the recovery codes come back once. */
+export function confirmSmsEnrolment(code: string) {
+  return apiJson('/auth/sms/enrol/confirm', TotpEnrolConfirmResponse, { method: 'POST', body: { code } });
 }

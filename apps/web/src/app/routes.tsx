@@ -1,6 +1,7 @@
 import type { RouteObject } from 'react-router';
 import { ApprovalsPage } from '../pages/access/approvals-page';
 import { AuditPage } from '../pages/audit/audit-page';
+import { SmsOutboxPage } from '../pages/dev/sms-outbox-page';
 import { EnrolPage } from '../pages/enrol/enrol-page';
 import { NotFoundPage } from '../pages/errors/not-found-page';
 import { RouteErrorPage } from '../pages/errors/route-error-page';
@@ -38,6 +39,7 @@ export const routes: RouteObject[] = [
               { path: '/security', element: <SecurityPage /> },
               { path: '/users', element: <UsersPage /> },
               { path: '/access/approvals', element: <ApprovalsPage /> },
+              { path: '/dev/sms-outbox', element: <SmsOutboxPage /> },
             ],
           },
         ],

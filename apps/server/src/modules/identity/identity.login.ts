@@ -19,6 +19,7 @@ import {
 import { inactiveReason } from './identity.lifecycle.js';
 import { notifyUser } from './identity.notify.js';
 import { endSession, startSession } from './identity.sessions.js';
+import { smsUsableAtSignIn } from './identity.sms-policy.js';
 import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodeDigest, totpUri } from './identity.totp.js';
 
 /** AUTH-10: one answer for every failed sign-in, whatever the reason. */
@@ -45,7 +46,7 @@ function lockDuration(profile: PasswordProfile, failures: number): number {
   return Math.min(LOCKOUT.stepMs * Math.floor(failures / LOCKOUT.threshold), LOCKOUT.capMs);
 }
 
-export async function methodsOf(ctx: Pick<Ctx, 'db'>, userId: string): Promise<AuthStepResponse['methods']> {
+export async function methodsOf(ctx: Ctx, userId: string): Promise<AuthStepResponse['methods']> {
   const totp = await ctx.db
     .selectFrom('mfa_totp')
     .select('confirmedAt')
@@ -60,6 +61,8 @@ export async function methodsOf(ctx: Pick<Ctx, 'db'>, userId: string): Promise<A
   const methods: AuthStepResponse['methods'] = [];
   if (passkey !== undefined) methods.push('passkey');
   if (totp?.confirmedAt) methods.push('totp');
+  // AUTH-11/15: only for accounts that may use it, enrolled it, and still have a number on record.
+  if (await smsUsableAtSignIn(ctx, userId)) methods.push('sms');
   if (methods.length > 0) methods.push('recovery');
   return methods;
 }
@@ -212,7 +215,7 @@ export async function countFailure(
   ctx: Ctx,
   userId: string,
   profile: PasswordProfile,
-  step: 'password' | 'totp' | 'recovery' | 'passkey',
+  step: 'password' | 'totp' | 'sms' | 'recovery' | 'passkey',
 ) {
   const now = ctx.now;
   const resetBefore = new Date(now.getTime() - LOCKOUT.resetAfterMs).toISOString();
@@ -330,7 +333,7 @@ export async function mfaFailure(
   userId: string,
   profile: PasswordProfile,
   replay: boolean,
-  step: 'totp' | 'recovery' | 'passkey' = 'totp',
+  step: 'totp' | 'sms' | 'recovery' | 'passkey' = 'totp',
 ) {
   // The request's transaction rolls back with the error; these records must outlive it.
   const row = await ctx.runtime.db

@@ -31,6 +31,7 @@ import { countUnread } from './identity.notify.js';
 import { passwordAge } from './identity.password.js';
 import { accountRoutes } from './identity.account.routes.js';
 import { userAdminRoutes } from './identity.users.routes.js';
+import { smsRoutes } from './identity.sms.routes.js';
 
 // The sign-in steps are public routes: they are reached before a complete session exists, and each
 // checks the stage of the session it belongs to. Everything else needs a complete session (AUTH-12).
@@ -199,4 +200,5 @@ export const identityRoutes: AnyRouteDef[] = [
   }),
   ...accountRoutes,
   ...userAdminRoutes,
+  ...smsRoutes,
 ];

@@ -2,6 +2,7 @@ import type { Permission } from '@medledger/contract';
 import type { Db } from '../../platform/db/database.js';
 import type { RateLimiter } from '../../platform/rate-limit.js';
 import type { PasswordProfile } from './identity.password.js';
+import type { SmsSender } from './identity.sms-sender.js';
 
 /**
  * What a higher layer (the access module) says about a user's roles: their names, the permissions
@@ -22,6 +23,8 @@ export type IdentityRuntime = {
   loginLimiter: RateLimiter;
   /** Role assignments from the access module; absent, only the bootstrap role counts. */
   roles?: RoleResolver;
+  /** AUTH-15: the text-message provider (`null`: off), and code sends per client IP per hour. */
+  sms: { sender: SmsSender | null; addressLimiter: RateLimiter };
 };
 
 declare module '../../platform/runtime.js' {

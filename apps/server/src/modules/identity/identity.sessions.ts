@@ -45,6 +45,18 @@ export async function isPrivilegedAccount(
 }
 
 /**
+ * AUTH-11: may this account use text-message codes as its second factor? Never privileged accounts
+ * (the bootstrap role, administrator and other high-risk roles); roles that read patient data join
+ * them when they exist. The one place that decides, at enrolment and at every sign-in.
+ */
+export async function smsAllowedFor(
+  ctx: Pick<Ctx, 'db' | 'runtime'>,
+  user: Pick<UserAccountTable, 'id' | 'bootstrapRole'>,
+): Promise<boolean> {
+  return !(await isPrivilegedAccount(ctx, user));
+}
+
+/**
  * SESS-01/03: a new session with a fresh 256-bit token (only its digest is stored). Any session the
  * request already carried is ended first, so a planted cookie never becomes a signed-in one.
  */

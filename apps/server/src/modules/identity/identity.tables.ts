@@ -152,4 +152,6 @@ declare module '../../platform/db/database.js' {
 export const IDENTITY_SEALED_COLUMNS = [
   { table: 'user_account', column: 'phoneSealed', idColumn: 'id' },
   { table: 'mfa_totp', column: 'secretSealed', idColumn: 'userId' },
+  { table: 'sms_outbox', column: 'toSealed', idColumn: 'id' },
+  { table: 'sms_outbox', column: 'textSealed', idColumn: 'id' },
 ] as const;

@@ -5,6 +5,7 @@
 import './identity.tables.js';
 import './identity.runtime.js';
 import './identity.passkey.tables.js';
+import './identity.sms.tables.js';
 
 export {
   /** Issues a fresh one-time setup token, revoking earlier ones; returns the token to print once. */
@@ -44,3 +45,6 @@ export { disableInactiveAccounts, DORMANT_DAYS_DEFAULT } from './identity.lifecy
 export { notifyUser, type NotificationKind } from './identity.notify.js';
 /** Host-side recovery for the CLI: re-enable and unlock an account by login. */
 export { enableByLogin } from './identity.users.js';
+/** AUTH-15 text-message providers: settings, the sender factory for the composition root, the gateway signature. */
+export { createSmsSender, loadSmsSettings, type SmsSettings, type SmsSender } from './identity.sms-sender.js';
+export { canonicalRequest, signGatewayRequest, GATEWAY_HEADERS, GATEWAY_SCHEME } from './identity.sms-gateway.js';

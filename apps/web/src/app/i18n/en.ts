@@ -25,6 +25,8 @@ export const en: Resources = {
     verify: 'Verify',
     useRecoveryCode: 'Cannot use your authenticator? Use a recovery code',
     useTotp: 'Use a code from the authenticator app instead',
+    useSms: 'Use a code sent by text message instead',
+    useRecoveryCodeForSms: 'Cannot receive the text message? Use a recovery code',
     recoveryIntro:
       'Enter one of the recovery codes you stored when you set up the authenticator ({{login}}). Each recovery code works once.',
     recoveryCode: 'Recovery code',
@@ -125,6 +127,39 @@ export const en: Resources = {
     fileAdvice: 'Each recovery code works once. Keep this file safe and away from your phone.',
     stored: 'I have stored the recovery codes safely',
     continue: 'Continue',
+    chooseTitle: 'Set up your second factor',
+    methodTotp: 'Authenticator app',
+    methodSms: 'Text message (SMS)',
+    smsIntro:
+      'Each sign-in will need, besides the password, a code sent to your phone by text message. Send a code first to confirm the number.',
+    smsConfirm: 'Confirm the number and finish',
+    smsChoiceText: 'A 6-digit code sent by text message to {{phone}} at each sign-in.',
+    smsChoice: 'Use text messages',
+    smsDoneTitle: 'Text-message codes are set up',
+  },
+  sms: {
+    intro: 'We send a 6-digit code by text message to the number on record, {{phone}}. It is valid for 5 minutes.',
+    send: 'Send code',
+    resend: 'Send again',
+    resendIn: 'Send again ({{seconds}} s)',
+    sent: 'Code sent to {{phone}}',
+    code: 'Text-message code',
+    codeRequired: 'Enter the 6-digit code',
+    codeFormat: 'The code has 6 digits',
+    invalidCode: 'The code is not valid. Enter the 6-digit code from the latest text message.',
+    wait: 'A code was sent moments ago. Wait for the countdown to end before sending another.',
+    unavailable: 'Text-message codes cannot be used for this account. Use another method.',
+  },
+  smsOutbox: {
+    title: 'SMS outbox (development)',
+    devOnly:
+      'This server uses the development outbox: text messages are not sent, and the codes are kept on the server. For development and testing only, never in production.',
+    to: 'To',
+    text: 'Text',
+    time: 'Time',
+    empty: 'No messages yet.',
+    refresh: 'Refresh',
+    unavailable: 'The development SMS outbox is not enabled.',
   },
   passkey: {
     or: 'or',
@@ -207,6 +242,7 @@ export const en: Resources = {
     menuSecurity: 'My security',
     passwordExpiresSoon: 'Your password expires on {{time}} (dengbao: change it every 90 days).',
     changePasswordNow: 'Change it now',
+    menuSmsOutbox: 'SMS outbox (dev)',
     userMenu: 'User menu',
     signOut: 'Sign out',
     signOutFailed: 'Signing out failed on the server; the local session was cleared.',
@@ -583,6 +619,11 @@ export const en: Resources = {
     step_up_required: 'This action needs you to confirm your identity again.',
     link_invalid:
       'This password link is not valid: it was used, replaced by a newer one, or has expired. Ask your administrator for a new one.',
+    sms_not_allowed:
+      'Text-message codes cannot be used for this account (administrators and other privileged accounts, or no mobile number on record). Use the authenticator app.',
+    sms_code_expired: 'This code has expired or was replaced by a newer one. Send a new code.',
+    sms_limit_reached:
+      'The daily limit of text-message codes has been reached. Use the authenticator app or a recovery code, or try again tomorrow.',
     setup_token_invalid:
       'The setup link is invalid or has expired. Restart the server, or run medledger admin setup-token.',
     integrity_failed:

@@ -2,6 +2,7 @@ import {
   AuditOutlined,
   HomeOutlined,
   LogoutOutlined,
+  MessageOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   UserOutlined,
@@ -15,6 +16,7 @@ import { APPROVE_PERMISSION } from '../../api/access';
 import { USER_READ_PERMISSION } from '../../api/users';
 import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
+import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
 import { clearSession } from '../../api/session';
 import { Brand } from '../../components/brand';
 import { LanguageSwitch } from '../../components/language-switch';
@@ -65,6 +67,8 @@ export function MainLayout() {
   const location = useLocation();
   const navigate = useNavigate();
   const { permissions, passwordExpiresSoon, unreadNotifications } = useCurrentSession();
+  // Development only: the server answers the outbox with 404 unless the outbox provider is on.
+  const smsOutbox = useSmsOutbox(permissions.includes(SMS_OUTBOX_PERMISSION));
 
   const menuItems: MenuProps['items'] = [
     { key: '/', icon: <HomeOutlined />, label: t('layout.menuHome') },
@@ -76,6 +80,9 @@ export function MainLayout() {
       : []),
     ...(permissions.includes(APPROVE_PERMISSION)
       ? [{ key: '/access/approvals', icon: <AuditOutlined />, label: t('layout.menuApprovals') }]
+      : []),
+    ...(smsOutbox.isSuccess
+      ? [{ key: '/dev/sms-outbox', icon: <MessageOutlined />, label: t('layout.menuSmsOutbox') }]
       : []),
     {
       key: '/security',

@@ -1,15 +1,16 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, QRCode, Spin, Typography } from 'antd';
-import { useCallback, useEffect, useRef } from 'react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Card, Form, Input, QRCode, Segmented, Spin, Typography } from 'antd';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { confirmTotpEnrolment, startTotpEnrolment } from '../../api/auth';
+import { confirmSmsEnrolment, confirmTotpEnrolment, getSmsStatus, startTotpEnrolment } from '../../api/auth';
 import { ApiError } from '../../api/client';
 import { refreshSession } from '../../api/session';
 import type { LoginRedirectState } from '../../app/session';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { PublicLayout } from '../../components/public-layout';
 import { TOTP_CODE, groupSecret, normaliseTotpCode } from '../login/one-time-code';
+import { SmsCodeForm } from '../login/sms-code-form';
 import { RecoveryCodes } from './recovery-codes';
 
 const isUnauthenticated = (error: unknown) => error instanceof ApiError && error.code === 'unauthenticated';
@@ -39,7 +40,7 @@ function Explanation() {
  * `/enrol-totp`: the session after the password (or after creating the first administrator) can
  * only do this. Scan the secret, confirm with a first code, store the recovery codes, continue.
  */
-export function EnrolTotpPage() {
+export function EnrolTotpPage({ initialMethod = 'totp' }: { initialMethod?: 'totp' | 'sms' } = {}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -78,6 +79,17 @@ export function EnrolTotpPage() {
     startEnrolment();
   }, [startEnrolment]);
 
+  // AUTH-11: the server offers text-message codes only to accounts allowed to use them, with a number.
+  const sms = useQuery({ queryKey: ['auth', 'sms-status'], queryFn: getSmsStatus, retry: false, gcTime: 0 });
+  const smsOffered = sms.data?.available === true;
+  const [method, setMethod] = useState<'totp' | 'sms'>(initialMethod);
+  const [smsRecoveryCodes, setSmsRecoveryCodes] = useState<string[] | null>(null);
+  const finished = confirm.isSuccess || smsRecoveryCodes !== null;
+  const continueSignedIn = async () => {
+    await refreshSession(queryClient);
+    await navigate('/', { replace: true });
+  };
+
   function restart() {
     confirm.reset();
     form.resetFields();
@@ -85,16 +97,27 @@ export function EnrolTotpPage() {
   }
 
   let body;
-  if (confirm.isSuccess) {
+  if (smsRecoveryCodes !== null) {
+    body = <RecoveryCodes codes={smsRecoveryCodes} account={null} onContinue={continueSignedIn} />;
+  } else if (confirm.isSuccess) {
     body = (
       <RecoveryCodes
         codes={confirm.data.recoveryCodes}
         account={start.data ? otpauthAccount(start.data.otpauthUri) : null}
-        onContinue={async () => {
-          await refreshSession(queryClient);
-          await navigate('/', { replace: true });
-        }}
+        onContinue={continueSignedIn}
       />
+    );
+  } else if (smsOffered && method === 'sms') {
+    body = (
+      <>
+        <Typography.Paragraph>{t('enrol.smsIntro')}</Typography.Paragraph>
+        <SmsCodeForm
+          verify={confirmSmsEnrolment}
+          onVerified={(answer) => setSmsRecoveryCodes(answer.recoveryCodes)}
+          onExpired={() => void backToLogin()}
+          submitLabel={t('enrol.smsConfirm')}
+        />
+      </>
     );
   } else if (start.isError) {
     body = isUnauthenticated(start.error) ? null : (
@@ -183,7 +206,29 @@ export function EnrolTotpPage() {
   return (
     <PublicLayout wide>
       <Card>
-        <Typography.Title level={2}>{t(confirm.isSuccess ? 'enrol.doneTitle' : 'enrol.title')}</Typography.Title>
+        <Typography.Title level={2}>
+          {t(
+            finished
+              ? smsRecoveryCodes !== null
+                ? 'enrol.smsDoneTitle'
+                : 'enrol.doneTitle'
+              : smsOffered
+                ? 'enrol.chooseTitle'
+                : 'enrol.title',
+          )}
+        </Typography.Title>
+        {smsOffered && !finished && (
+          <Segmented<'totp' | 'sms'>
+            className="ml-form-action"
+            block
+            value={method}
+            onChange={setMethod}
+            options={[
+              { label: t('enrol.methodTotp'), value: 'totp' },
+              { label: t('enrol.methodSms'), value: 'sms' },
+            ]}
+          />
+        )}
         {body}
       </Card>
     </PublicLayout>

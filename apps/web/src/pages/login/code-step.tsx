@@ -2,15 +2,23 @@ import type { AuthStepResponse } from '@medledger/contract';
 import { useMutation } from '@tanstack/react-query';
 import { Button, Form, Input, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { verifyRecoveryCode, verifyTotpCode } from '../../api/auth';
+import { verifyRecoveryCode, verifySmsCode, verifyTotpCode } from '../../api/auth';
 import { ApiError } from '../../api/client';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { RECOVERY_CODE, TOTP_CODE, normaliseRecoveryCode, normaliseTotpCode } from './one-time-code';
+import { SmsCodeForm } from './sms-code-form';
 
-export type SecondFactor = 'passkey' | 'totp' | 'recovery';
+export type SecondFactor = 'passkey' | 'totp' | 'sms' | 'recovery';
+
+const SWITCH_LABEL = {
+  passkey: 'passkey.usePasskey',
+  totp: 'login.useTotp',
+  sms: 'login.useSms',
+  recovery: 'login.useRecoveryCode',
+} as const;
 
 interface Props {
-  factor: 'totp' | 'recovery';
+  factor: 'totp' | 'sms' | 'recovery';
   /** The second factors this account has (the links offer the others). */
   methods: AuthStepResponse['methods'];
   /** The login of this sign-in, shown so the user picks the right entry in the app. */
@@ -22,7 +30,7 @@ interface Props {
   onCancel: () => void;
 }
 
-/** Step 2: the authenticator app's code, or one of the recovery codes instead. */
+/** Step 2: the authenticator app's code, a text-message code, or one of the recovery codes instead. */
 export function CodeStep({ factor, methods, login, onAnswer, onSwitch, onExpired, onCancel }: Props) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ code: string }>();
@@ -36,6 +44,34 @@ export function CodeStep({ factor, methods, login, onAnswer, onSwitch, onExpired
       if (error instanceof ApiError && error.code === 'unauthenticated') onExpired();
     },
   });
+
+  const links = (
+    <div className="ml-form-links">
+      {methods
+        .filter((m) => m !== factor)
+        .map((m) => (
+          <Button key={m} type="link" onClick={() => onSwitch(m)}>
+            {t(m === 'recovery' && factor === 'sms' ? 'login.useRecoveryCodeForSms' : SWITCH_LABEL[m])}
+          </Button>
+        ))}
+      <Button type="link" onClick={onCancel}>
+        {t('login.startOver')}
+      </Button>
+    </div>
+  );
+  if (factor === 'sms') {
+    return (
+      <>
+        <SmsCodeForm
+          verify={verifySmsCode}
+          onVerified={onAnswer}
+          onExpired={onExpired}
+          submitLabel={t('login.verify')}
+        />
+        {links}
+      </>
+    );
+  }
 
   const error = verify.error;
   // One message for every wrong code, whatever the reason (wrong, used before, out of time).
@@ -106,21 +142,7 @@ export function CodeStep({ factor, methods, login, onAnswer, onSwitch, onExpired
       <Button type="primary" htmlType="submit" block loading={verify.isPending}>
         {t('login.verify')}
       </Button>
-      <div className="ml-form-links">
-        {methods.includes('passkey') && (
-          <Button type="link" onClick={() => onSwitch('passkey')}>
-            {t('passkey.usePasskey')}
-          </Button>
-        )}
-        {methods.includes(totp ? 'recovery' : 'totp') && (
-          <Button type="link" onClick={() => onSwitch(totp ? 'recovery' : 'totp')}>
-            {t(totp ? 'login.useRecoveryCode' : 'login.useTotp')}
-          </Button>
-        )}
-        <Button type="link" onClick={onCancel}>
-          {t('login.startOver')}
-        </Button>
-      </div>
+      {links}
     </Form>
   );
 }

@@ -21,10 +21,10 @@ function returnPath(from: string | undefined): string {
 type Step =
   { kind: 'password' } | { kind: 'code'; factor: SecondFactor; login: string; methods: AuthStepResponse['methods'] };
 
-/** The factor offered first: a passkey when the account has one (phishing-resistant), then the app. */
+/** The factor offered first: a passkey when the account has one (phishing-resistant), then the app, then SMS. */
 function firstFactor(methods: AuthStepResponse['methods']): SecondFactor {
   if (methods.includes('passkey')) return 'passkey';
-  return methods.includes('totp') ? 'totp' : 'recovery';
+  return methods.includes('totp') ? 'totp' : methods.includes('sms') ? 'sms' : 'recovery';
 }
 
 /**

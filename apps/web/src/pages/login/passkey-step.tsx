@@ -52,6 +52,11 @@ export function PasskeyStep({ login, methods, onAnswer, onSwitch, onExpired, onC
             {t('login.useTotp')}
           </Button>
         )}
+        {methods.includes('sms') && (
+          <Button type="link" onClick={() => onSwitch('sms')}>
+            {t('login.useSms')}
+          </Button>
+        )}
         {methods.includes('recovery') && (
           <Button type="link" onClick={() => onSwitch('recovery')}>
             {t('login.useRecoveryCode')}
