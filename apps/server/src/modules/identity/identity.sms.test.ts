@@ -356,6 +356,35 @@ describe('AUTH-15 send throttles (SMS pumping)', () => {
 });
 
 describe('AUTH-11 who may use SMS', () => {
+  test('AUTH-11 an account privileged by an assigned administrator role is refused SMS too', async () => {
+    t = await outbox();
+    const id = await createUser(t, 'sys.ops', { smsEnrolled: true });
+    const now = t.runtime.clock.now().toISOString();
+    await t.db
+      .insertInto('access_assignment')
+      .values({
+        id: uuidv7(Date.now()),
+        userId: id,
+        roleCode: 'system-admin',
+        site: null,
+        status: 'active',
+        reason: '岗位任命',
+        requestedBy: 'someone',
+        decidedBy: 'someone-else',
+        decisionReason: '同意',
+        decidedAt: now,
+        revokedBy: null,
+        revokedAt: null,
+        createdAt: now,
+      })
+      .execute();
+    const { cookie } = await signIn(t, 'sys.ops');
+    const send = await post(t, '/api/v1/auth/mfa/sms/send', undefined, cookie);
+    expect(send.statusCode).toBe(403);
+    expect(send.json<{ code: string }>().code).toBe('sms_not_allowed');
+    expect(await t.db.selectFrom('sms_outbox').selectAll().execute()).toHaveLength(0);
+  });
+
   test('AUTH-11 ATK-MFA-6 a privileged account is refused SMS at enrolment and at sign-in, even with a number and an SMS row', async () => {
     t = await outbox();
     const adminId = await createUser(t, 'sec.admin', { role: 'administrator', smsEnrolled: true });
