@@ -42,8 +42,10 @@ export type AuditEvent = {
 };
 
 const SECRET_KEY = /pass(word|phrase)?|secret|token|otp|totp|recovery_?code|private_?key/i;
-const ID_NUMBER = /(^|\D)\d{17}[\dXx](\D|$)/;
-const MOBILE = /(^|\D)1[3-9]\d{9}(\D|$)/;
+// Bounded by anything but ASCII letters and digits: a number inside Chinese text or after "tel:" is
+// found, while a digit run inside a hex digest or UUID (e.g. a backup's SHA-256) is not a number.
+const ID_NUMBER = /(^|[^0-9A-Za-z])\d{17}[\dXx]([^0-9A-Za-z]|$)/;
+const MOBILE = /(^|[^0-9A-Za-z])1[3-9]\d{9}([^0-9A-Za-z]|$)/;
 
 /**
  * LOG-02: an event never carries credentials, one-time codes, tokens, full ID numbers or phone

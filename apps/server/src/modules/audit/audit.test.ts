@@ -196,6 +196,21 @@ describe('LOG-07 / LOG-01 recording', () => {
         changes: [{ field: 'phone', before: '13800000000', after: '13900000000' }],
       }),
     ).rejects.toThrow(/ID or phone/);
+    await expect(
+      record(ctx, {
+        action: 'keys.key.created',
+        outcome: 'success',
+        reason: '联系电话13400000017请回电',
+        data: { purpose: 'x', version: 1 },
+      }),
+    ).rejects.toThrow(/ID or phone/);
+    // A digest that happens to contain a run of digits is not a phone number.
+    await record(ctx, {
+      action: 'keys.key.created',
+      outcome: 'success',
+      reason: 'sha256 ab13812345678cd0110101199003071234ef',
+      data: { purpose: 'x', version: 1 },
+    });
     await record(ctx, {
       action: 'keys.key.created',
       outcome: 'success',
