@@ -6,6 +6,7 @@ import * as m202611291300 from './202611291300-identity-accounts.js';
 import * as m202611291400 from './202611291400-identity-signatures.js';
 import * as m202611291500 from './202611291500-identity-user-admin.js';
 import * as m202611291600 from './202611291600-identity-passkeys.js';
+import * as m202611291800 from './202611291800-training-courses.js';
 
 /** Every migration, in order. Names are `<yyyymmddHHMM>-<module>-<change>` and never change. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -16,4 +17,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611291400-identity-signatures': m202611291400,
   '202611291500-identity-user-admin': m202611291500,
   '202611291600-identity-passkeys': m202611291600,
+  '202611291800-training-courses': m202611291800,
 };

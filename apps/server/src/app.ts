@@ -10,6 +10,7 @@ import {
   passkeyRoutes,
   sessionAuthenticator,
 } from './modules/identity/index.js';
+import { trainingRoutes } from './modules/training/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
@@ -115,6 +116,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...identityRoutes,
     ...passkeyRoutes(options.settings.publicUrl),
     ...auditRoutes,
+    ...trainingRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

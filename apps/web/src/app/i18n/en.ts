@@ -455,6 +455,10 @@ export const en: Resources = {
       account_unlocked: 'An administrator unlocked your account.',
       account_enabled: 'An administrator enabled your account again.',
       sessions_ended: 'An administrator ended {{ended}} of your sessions.',
+      training_due:
+        'Your training {{courseCode}} expires on {{expiresOn}}. Renew it under Training: read the course and pass the quiz.',
+      training_expired:
+        'Your training {{courseCode}} expired on {{expiresOn}}; permissions that require it may be suspended. Renew it under Training.',
     },
   },
   users: {
