@@ -1,3 +1,4 @@
+import { trainingEn } from './training.en';
 import type { Resources } from './zh-CN';
 
 export const en: Resources = {
@@ -524,6 +525,7 @@ export const en: Resources = {
       'All of this user’s sessions end at once and they cannot sign in until an administrator enables the account again. Give a reason (it goes into the audit trail).',
     disableReason: 'Reason',
   },
+  training: trainingEn,
   errors: {
     validation_failed: 'Some of the data did not pass validation. Check it and try again.',
     invalid_json: 'The request was malformed.',

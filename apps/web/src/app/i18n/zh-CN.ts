@@ -1,3 +1,5 @@
+import { trainingZhCN } from './training.zh-CN';
+
 /** Simplified Chinese, the default language. The English file must have exactly the same keys. */
 export const zhCN = {
   app: {
@@ -490,6 +492,7 @@ export const zhCN = {
     disableIntro: '停用后，该用户的所有会话立即结束，无法再登录，直到管理员重新启用。请填写原因（将记入审计日志）。',
     disableReason: '停用原因',
   },
+  training: trainingZhCN,
   errors: {
     validation_failed: '提交的内容未通过校验，请检查后重试。',
     invalid_json: '请求格式不正确。',

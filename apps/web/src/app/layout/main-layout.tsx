@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  BookOutlined,
   HomeOutlined,
   LogoutOutlined,
   SafetyCertificateOutlined,
@@ -73,6 +74,7 @@ export function MainLayout() {
     ...(permissions.includes(USER_READ_PERMISSION)
       ? [{ key: '/users', icon: <TeamOutlined />, label: t('layout.menuUsers') }]
       : []),
+    { key: '/training', icon: <BookOutlined />, label: t('training.menu') },
     {
       key: '/security',
       icon: <SafetyCertificateOutlined />,
@@ -97,7 +99,7 @@ export function MainLayout() {
         <Layout.Sider className="ml-sider" width={208}>
           <Menu
             mode="inline"
-            selectedKeys={[location.pathname]}
+            selectedKeys={[location.pathname.startsWith('/training') ? '/training' : location.pathname]}
             items={menuItems}
             onClick={({ key }) => void navigate(key)}
           />
