@@ -7,6 +7,7 @@ import * as m202611291400 from './202611291400-identity-signatures.js';
 import * as m202611291500 from './202611291500-identity-user-admin.js';
 import * as m202611291600 from './202611291600-identity-passkeys.js';
 import * as m202611291700 from './202611291700-access-assignments.js';
+import * as m202611291800 from './202611291800-training-courses.js';
 import * as m202611301000 from './202611301000-identity-sms.js';
 
 /** Every migration, in order. Names are `<yyyymmddHHMM>-<module>-<change>` and never change. */
@@ -19,5 +20,6 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611291500-identity-user-admin': m202611291500,
   '202611291600-identity-passkeys': m202611291600,
   '202611291700-access-assignments': m202611291700,
+  '202611291800-training-courses': m202611291800,
   '202611301000-identity-sms': m202611301000,
 };

@@ -13,6 +13,7 @@ import {
   sessionAuthenticator,
   type SmsSettings,
 } from './modules/identity/index.js';
+import { trainingRoutes } from './modules/training/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
@@ -129,6 +130,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...passkeyRoutes(options.settings.publicUrl),
     ...auditRoutes,
     ...accessRoutes,
+    ...trainingRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

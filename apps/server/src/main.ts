@@ -39,6 +39,7 @@ import {
   loadSmsSettings,
   preloadPasswordPolicy,
 } from './modules/identity/index.js';
+import { sendTrainingReminders } from './modules/training/index.js';
 import { systemClock } from './platform/clock.js';
 import { createDb, type DbHandle } from './platform/db/create-db.js';
 import { migrateToLatest, migrationStatus } from './platform/db/migrator.js';
@@ -202,6 +203,14 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
   const lifecycleError = (err: unknown) => runtime.log.error({ err }, 'disabling inactive accounts failed');
   await lifecycle().catch(lifecycleError);
   const accounts = every(3_600_000, lifecycle, lifecycleError);
+  // TRN-01: training expiry reminders (30 days ahead and on expiry) at start-up and every hour.
+  const remind = async () => {
+    const sent = await sendTrainingReminders(systemCtx(runtime, 'training.reminders'));
+    if (sent > 0) runtime.log.info({ sent }, 'sent training reminders');
+  };
+  const remindError = (err: unknown) => runtime.log.error({ err }, 'sending training reminders failed');
+  await remind().catch(remindError);
+  const reminders = every(3_600_000, remind, remindError);
   const verifier = every(
     config.auditVerifyHours * 3_600_000,
     () => verifyAndRecord(runtime, 'schedule'),
@@ -248,7 +257,7 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       redirect?.close();
       void app
         .close()
-        .then(() => Promise.all([verifier.stop(), keyReload.stop(), accounts.stop()]))
+        .then(() => Promise.all([verifier.stop(), keyReload.stop(), accounts.stop(), reminders.stop()]))
         .then(() => backups?.stop())
         .then(() => sealer.stop())
         .then(() => handle.close())

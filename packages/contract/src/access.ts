@@ -177,7 +177,7 @@ export type AssignRoleInput = z.infer<typeof AssignRoleInput>;
 
 export const ASSIGNMENT_STATUSES = ['pending', 'active', 'rejected', 'revoked'] as const;
 
-export const AssignmentView = z.object({
+export const RoleAssignmentView = z.object({
   id: z.string(),
   userId: z.string(),
   userLogin: z.string(),
@@ -192,13 +192,13 @@ export const AssignmentView = z.object({
   decidedAt: z.string().nullable(),
   createdAt: z.string(),
 });
-export type AssignmentView = z.infer<typeof AssignmentView>;
+export type RoleAssignmentView = z.infer<typeof RoleAssignmentView>;
 
-export const AssignmentResponse = z.object({ assignment: AssignmentView });
-export const AssignmentListResponse = z.object({ assignments: z.array(AssignmentView) });
-export type AssignmentListResponse = z.infer<typeof AssignmentListResponse>;
+export const RoleAssignmentResponse = z.object({ assignment: RoleAssignmentView });
+export const RoleAssignmentListResponse = z.object({ assignments: z.array(RoleAssignmentView) });
+export type RoleAssignmentListResponse = z.infer<typeof RoleAssignmentListResponse>;
 
-export const AssignmentListQuery = z.strictObject({
+export const RoleAssignmentListQuery = z.strictObject({
   userId: z.uuid().optional(),
   status: z.enum(ASSIGNMENT_STATUSES).optional(),
 });

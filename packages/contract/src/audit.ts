@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TRAINING_AUDIT_EVENTS } from './training.js';
 
 /** How an audited attempt ended. */
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
@@ -387,6 +388,7 @@ export const AUDIT_EVENTS = {
     category: 'system',
     data: z.strictObject({ file: z.string(), sha256: z.string() }),
   },
+  ...TRAINING_AUDIT_EVENTS,
 } as const satisfies Record<string, EventSpec>;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

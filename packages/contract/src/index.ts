@@ -5,5 +5,6 @@ export * from './passkey.js';
 export * from './identity-sms.js';
 export * from './permissions.js';
 export * from './platform.js';
+export * from './training.js';
 export * from './users.js';
 export * from './access.js';

@@ -1,3 +1,5 @@
+import { TRAINING_PERMISSIONS } from './training.js';
+
 /**
  * The permission catalogue: every permission a route may declare, named `module.entity.verb`.
  * A route whose permission is not listed here makes the server refuse to start. Labels are shown
@@ -36,6 +38,7 @@ export const PERMISSIONS = {
     zh: '查看系统信息（版本、数据库、迁移状态）',
     en: 'View system information (version, database, migrations)',
   },
+  ...TRAINING_PERMISSIONS,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 /** One permission name from {@link PERMISSIONS}. */

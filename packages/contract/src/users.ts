@@ -115,6 +115,8 @@ export const NOTIFICATION_KINDS = [
   'account_unlocked',
   'account_enabled',
   'sessions_ended',
+  'training_due',
+  'training_expired',
 ] as const;
 
 export const NotificationListResponse = z.object({

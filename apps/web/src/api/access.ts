@@ -1,6 +1,6 @@
 import {
-  AssignmentListResponse,
-  AssignmentResponse,
+  RoleAssignmentListResponse,
+  RoleAssignmentResponse,
   RoleListResponse,
   type AssignRoleInput,
 } from '@medledger/contract';
@@ -23,16 +23,17 @@ export function assignmentsQuery(filter: { userId?: string; status?: 'pending' }
   const params = new URLSearchParams(filter);
   return queryOptions({
     queryKey: [...accessKey, 'assignments', filter],
-    queryFn: ({ signal }) => apiJson(`/access/assignments?${params.toString()}`, AssignmentListResponse, { signal }),
+    queryFn: ({ signal }) =>
+      apiJson(`/access/assignments?${params.toString()}`, RoleAssignmentListResponse, { signal }),
   });
 }
 
 export function assignRole(input: AssignRoleInput) {
-  return apiJson('/access/assignments', AssignmentResponse, { method: 'POST', body: input });
+  return apiJson('/access/assignments', RoleAssignmentResponse, { method: 'POST', body: input });
 }
 
 export function decideAssignment(id: string, decision: 'approve' | 'reject' | 'revoke', reason: string) {
-  return apiJson(`/access/assignments/${encodeURIComponent(id)}/${decision}`, AssignmentResponse, {
+  return apiJson(`/access/assignments/${encodeURIComponent(id)}/${decision}`, RoleAssignmentResponse, {
     method: 'POST',
     body: { reason },
   });

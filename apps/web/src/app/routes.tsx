@@ -11,6 +11,12 @@ import { ExpiredPasswordPage } from '../pages/password/expired-password-page';
 import { SetPasswordPage } from '../pages/password/set-password-page';
 import { SecurityPage } from '../pages/security/security-page';
 import { SetupPage } from '../pages/setup/setup-page';
+import { AssignmentsPage } from '../pages/training/assignments-page';
+import { CertificatesPage } from '../pages/training/certificates-page';
+import { CoursePage } from '../pages/training/course-page';
+import { TrainingReportPage } from '../pages/training/report-page';
+import { TrainingPage } from '../pages/training/training-page';
+import { UndertakingPage } from '../pages/training/undertaking-page';
 import { UsersPage } from '../pages/users/users-page';
 import { MainLayout } from './layout/main-layout';
 import { RequireSession } from './session';
@@ -40,6 +46,12 @@ export const routes: RouteObject[] = [
               { path: '/users', element: <UsersPage /> },
               { path: '/access/approvals', element: <ApprovalsPage /> },
               { path: '/dev/sms-outbox', element: <SmsOutboxPage /> },
+              { path: '/training', element: <TrainingPage /> },
+              { path: '/training/courses/:code', element: <CoursePage /> },
+              { path: '/training/certificates', element: <CertificatesPage /> },
+              { path: '/training/undertaking', element: <UndertakingPage /> },
+              { path: '/training/report', element: <TrainingReportPage /> },
+              { path: '/training/assignments', element: <AssignmentsPage /> },
             ],
           },
         ],

@@ -1,4 +1,4 @@
-import { roleDefinition, type AssignmentView, type Permission } from '@medledger/contract';
+import { roleDefinition, type RoleAssignmentView, type Permission } from '@medledger/contract';
 import { record } from '../audit/index.js';
 import { endUserSessions, requireRecentAuthentication } from '../identity/index.js';
 import type { Db } from '../../platform/db/database.js';
@@ -48,7 +48,7 @@ function actorOf(ctx: Ctx) {
   return ctx.actor;
 }
 
-async function view(ctx: Ctx, id: string): Promise<AssignmentView> {
+async function view(ctx: Ctx, id: string): Promise<RoleAssignmentView> {
   const [one] = await listAssignments(ctx, { id });
   if (one === undefined) throw new AppError('not_found', 'No such role assignment.');
   return one;
@@ -57,7 +57,7 @@ async function view(ctx: Ctx, id: string): Promise<AssignmentView> {
 export async function listAssignments(
   ctx: Ctx,
   filter: { id?: string; userId?: string; status?: AccessAssignmentTable['status'] },
-): Promise<AssignmentView[]> {
+): Promise<RoleAssignmentView[]> {
   let q = ctx.db
     .selectFrom('access_assignment as a')
     .innerJoin('user_account as u', 'u.id', 'a.userId')
@@ -98,7 +98,7 @@ export async function listAssignments(
 export async function assignRole(
   ctx: Ctx,
   input: { userId: string; roleCode: string; site: string | null; reason: string },
-): Promise<AssignmentView> {
+): Promise<RoleAssignmentView> {
   const actor = actorOf(ctx);
   const role = roleDefinition(input.roleCode);
   if (role === undefined) throw new AppError('validation_failed', 'No such role.');
@@ -180,7 +180,7 @@ export async function decideAssignment(
   id: string,
   decision: 'approve' | 'reject',
   reason: string,
-): Promise<AssignmentView> {
+): Promise<RoleAssignmentView> {
   const actor = actorOf(ctx);
   const row = await ctx.db.selectFrom('access_assignment').selectAll().where('id', '=', id).executeTakeFirst();
   if (row === undefined) throw new AppError('not_found', 'No such role assignment.');
@@ -212,7 +212,7 @@ export async function decideAssignment(
 }
 
 /** SESS-06: revoking a role ends the user's sessions at once. */
-export async function revokeAssignment(ctx: Ctx, id: string, reason: string): Promise<AssignmentView> {
+export async function revokeAssignment(ctx: Ctx, id: string, reason: string): Promise<RoleAssignmentView> {
   const actor = actorOf(ctx);
   const row = await ctx.db.selectFrom('access_assignment').selectAll().where('id', '=', id).executeTakeFirst();
   if (row === undefined) throw new AppError('not_found', 'No such role assignment.');

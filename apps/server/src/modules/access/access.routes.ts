@@ -1,7 +1,7 @@
 import {
-  AssignmentListQuery,
-  AssignmentListResponse,
-  AssignmentResponse,
+  RoleAssignmentListQuery,
+  RoleAssignmentListResponse,
+  RoleAssignmentResponse,
   AssignRoleInput,
   BUILTIN_ROLES,
   DecideAssignmentInput,
@@ -40,8 +40,8 @@ export const accessRoutes: AnyRouteDef[] = [
     url: '/api/v1/access/assignments',
     permission: 'access.role.read',
     summary: 'Role assignments, by user or status (pending: the approval inbox)',
-    query: AssignmentListQuery,
-    response: AssignmentListResponse,
+    query: RoleAssignmentListQuery,
+    response: RoleAssignmentListResponse,
     handler: async (ctx, { query }) => ({ assignments: await listAssignments(ctx, query) }),
   }),
   route({
@@ -50,7 +50,7 @@ export const accessRoutes: AnyRouteDef[] = [
     permission: 'access.role.assign',
     summary: 'Grant a role in a data scope; high-risk roles wait for a second approver',
     body: AssignRoleInput,
-    response: AssignmentResponse,
+    response: RoleAssignmentResponse,
     status: 201,
     handler: async (ctx, { body }) => ({ assignment: await assignRole(ctx, body) }),
   }),
@@ -61,7 +61,7 @@ export const accessRoutes: AnyRouteDef[] = [
     summary: 'Approve a pending high-risk grant (a second person; needs a recent authentication)',
     params: AssignmentId,
     body: DecideAssignmentInput,
-    response: AssignmentResponse,
+    response: RoleAssignmentResponse,
     handler: async (ctx, { params, body }) => ({
       assignment: await decideAssignment(ctx, params.id, 'approve', body.reason),
     }),
@@ -73,7 +73,7 @@ export const accessRoutes: AnyRouteDef[] = [
     summary: 'Reject a pending high-risk grant',
     params: AssignmentId,
     body: DecideAssignmentInput,
-    response: AssignmentResponse,
+    response: RoleAssignmentResponse,
     handler: async (ctx, { params, body }) => ({
       assignment: await decideAssignment(ctx, params.id, 'reject', body.reason),
     }),
@@ -85,7 +85,7 @@ export const accessRoutes: AnyRouteDef[] = [
     summary: "Revoke a role; the user's sessions end at once (SESS-06)",
     params: AssignmentId,
     body: DecideAssignmentInput,
-    response: AssignmentResponse,
+    response: RoleAssignmentResponse,
     handler: async (ctx, { params, body }) => ({ assignment: await revokeAssignment(ctx, params.id, body.reason) }),
   }),
 ];

@@ -1,3 +1,4 @@
+import { trainingEn } from './training.en';
 import type { Resources } from './zh-CN';
 
 export const en: Resources = {
@@ -492,6 +493,10 @@ export const en: Resources = {
       account_unlocked: 'An administrator unlocked your account.',
       account_enabled: 'An administrator enabled your account again.',
       sessions_ended: 'An administrator ended {{ended}} of your sessions.',
+      training_due:
+        'Your training {{courseCode}} expires on {{expiresOn}}. Renew it under Training: read the course and pass the quiz.',
+      training_expired:
+        'Your training {{courseCode}} expired on {{expiresOn}}; permissions that require it may be suspended. Renew it under Training.',
     },
   },
   users: {
@@ -603,6 +608,7 @@ export const en: Resources = {
       revoked: 'Revoked',
     },
   },
+  training: trainingEn,
   errors: {
     validation_failed: 'Some of the data did not pass validation. Check it and try again.',
     invalid_json: 'The request was malformed.',

@@ -1,3 +1,5 @@
+import { trainingZhCN } from './training.zh-CN';
+
 /** Simplified Chinese, the default language. The English file must have exactly the same keys. */
 export const zhCN = {
   app: {
@@ -459,6 +461,9 @@ export const zhCN = {
       account_unlocked: '管理员解除了您账号的锁定。',
       account_enabled: '管理员重新启用了您的账号。',
       sessions_ended: '管理员结束了您的 {{ended}} 个会话。',
+      training_due: '您的培训课程 {{courseCode}} 将于 {{expiresOn}} 到期，请在“培训”中及时重新学习并通过测验。',
+      training_expired:
+        '您的培训课程 {{courseCode}} 已于 {{expiresOn}} 过期，相关权限可能已暂停。请在“培训”中重新学习并通过测验。',
     },
   },
   users: {
@@ -567,6 +572,7 @@ export const zhCN = {
       revoked: '已撤销',
     },
   },
+  training: trainingZhCN,
   errors: {
     validation_failed: '提交的内容未通过校验，请检查后重试。',
     invalid_json: '请求格式不正确。',

@@ -1,5 +1,6 @@
 import {
   AuditOutlined,
+  BookOutlined,
   HomeOutlined,
   LogoutOutlined,
   MessageOutlined,
@@ -84,6 +85,7 @@ export function MainLayout() {
     ...(smsOutbox.isSuccess
       ? [{ key: '/dev/sms-outbox', icon: <MessageOutlined />, label: t('layout.menuSmsOutbox') }]
       : []),
+    { key: '/training', icon: <BookOutlined />, label: t('training.menu') },
     {
       key: '/security',
       icon: <SafetyCertificateOutlined />,
@@ -108,7 +110,7 @@ export function MainLayout() {
         <Layout.Sider className="ml-sider" width={208}>
           <Menu
             mode="inline"
-            selectedKeys={[location.pathname]}
+            selectedKeys={[location.pathname.startsWith('/training') ? '/training' : location.pathname]}
             items={menuItems}
             onClick={({ key }) => void navigate(key)}
           />

@@ -1,4 +1,4 @@
-import type { AssignmentView } from '@medledger/contract';
+import type { RoleAssignmentView } from '@medledger/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Card, Input, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
@@ -43,7 +43,7 @@ export function ApprovalsPage() {
         {pending.isError ? (
           <ApiErrorAlert error={pending.error} />
         ) : (
-          <Table<AssignmentView>
+          <Table<RoleAssignmentView>
             rowKey="id"
             loading={pending.isPending}
             pagination={false}

@@ -1,4 +1,4 @@
-import type { AssignmentView, UserSummary } from '@medledger/contract';
+import type { RoleAssignmentView, UserSummary } from '@medledger/contract';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Drawer, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
@@ -36,7 +36,7 @@ export function UserRolesDrawer({ user, onClose }: Props) {
   const { message } = App.useApp();
   const { run, modal } = useStepUp();
   const [form] = Form.useForm<Values>();
-  const [revoking, setRevoking] = useState<AssignmentView | null>(null);
+  const [revoking, setRevoking] = useState<RoleAssignmentView | null>(null);
   const [revokeReason, setRevokeReason] = useState('');
   const roles = useQuery(rolesQuery);
   const assignments = useQuery({ ...assignmentsQuery({ userId: user?.id ?? '' }), enabled: user !== null });
@@ -90,7 +90,7 @@ export function UserRolesDrawer({ user, onClose }: Props) {
       {assignments.isError ? (
         <ApiErrorAlert error={assignments.error} />
       ) : (
-        <Table<AssignmentView>
+        <Table<RoleAssignmentView>
           rowKey="id"
           size="small"
           pagination={false}
@@ -120,7 +120,7 @@ export function UserRolesDrawer({ user, onClose }: Props) {
                   {
                     title: '',
                     key: 'revoke',
-                    render: (_: unknown, a: AssignmentView) => (
+                    render: (_: unknown, a: RoleAssignmentView) => (
                       <Button size="small" danger onClick={() => setRevoking(a)}>
                         {t('access.revoke')}
                       </Button>

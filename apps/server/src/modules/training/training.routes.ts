@@ -1,0 +1,161 @@
+import {
+  AssignmentListResponse,
+  AssignmentResponse,
+  AttemptResult,
+  CourseCodeParams,
+  CourseVersionInput,
+  CreateAssignmentInput,
+  CreateCourseInput,
+  LearnerCourseResponse,
+  ManagedCourseResponse,
+  ManagedCoursesResponse,
+  MyCertificatesResponse,
+  MyTrainingResponse,
+  SignUndertakingInput,
+  SubmitAttemptInput,
+  TrainingReportQuery,
+  TrainingReportResponse,
+  UndertakingResponse,
+} from '@medledger/contract';
+import { z } from 'zod';
+import { route, type AnyRouteDef } from '../../platform/http/route.js';
+import { learnerCourse, myCertificates, myTraining, submitAttempt } from './training.learn.js';
+import {
+  createAssignment,
+  createCourse,
+  listAssignments,
+  listManagedCourses,
+  publishVersion,
+  revokeAssignment,
+  trainingReport,
+} from './training.manage.js';
+import { myUndertaking, signUndertaking } from './training.undertaking.js';
+
+/**
+ * Training (TRN-01). The learner's side (own courses, quiz, certificates, undertaking) is for any
+ * signed-in user; publishing courses, assignments and the team report need permissions.
+ */
+export const trainingRoutes: AnyRouteDef[] = [
+  route({
+    method: 'GET',
+    url: '/api/v1/training/my',
+    signedIn: true,
+    summary: 'My training: every active course, whether it is required of me, my standing and the undertaking',
+    response: MyTrainingResponse,
+    handler: (ctx) => myTraining(ctx),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/training/courses/:code',
+    signedIn: true,
+    summary: 'Read the current version of a course and its quiz (never the answers)',
+    params: CourseCodeParams,
+    response: LearnerCourseResponse,
+    handler: (ctx, { params }) => learnerCourse(ctx, params.code),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/training/courses/:code/attempts',
+    signedIn: true,
+    summary: 'Submit quiz answers: graded on the server, at most 5 attempts in 24 hours',
+    params: CourseCodeParams,
+    body: SubmitAttemptInput,
+    response: AttemptResult,
+    status: 201,
+    handler: (ctx, { params, body }) => submitAttempt(ctx, params.code, body),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/training/certificates',
+    signedIn: true,
+    summary: 'My training certificates (passed completions), newest first',
+    response: MyCertificatesResponse,
+    handler: (ctx) => myCertificates(ctx),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/training/undertaking',
+    signedIn: true,
+    summary: 'The confidentiality undertaking in force and my signature of it',
+    response: UndertakingResponse,
+    handler: (ctx) => myUndertaking(ctx),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/training/undertaking/sign',
+    signedIn: true,
+    summary: 'Sign the confidentiality undertaking (electronic signature with an authenticator code)',
+    body: SignUndertakingInput,
+    response: UndertakingResponse,
+    status: 201,
+    handler: (ctx, { body }) => signUndertaking(ctx, body),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/training/report',
+    permission: 'training.report.read',
+    summary: 'Team completion report: required training per active user and course',
+    query: TrainingReportQuery,
+    response: TrainingReportResponse,
+    handler: (ctx, { query }) => trainingReport(ctx, query.state ?? 'all'),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/training/admin/courses',
+    permission: 'training.course.manage',
+    summary: 'Courses with their current version (management)',
+    response: ManagedCoursesResponse,
+    handler: (ctx) => listManagedCourses(ctx),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/training/admin/courses',
+    permission: 'training.course.manage',
+    summary: 'Publish a new course with its quiz (version 1)',
+    body: CreateCourseInput,
+    response: ManagedCourseResponse,
+    status: 201,
+    handler: async (ctx, { body }) => ({ course: await createCourse(ctx, body) }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/training/admin/courses/:code/versions',
+    permission: 'training.course.manage',
+    summary: 'Publish a new version of a course; new takers take it, earlier completions run to their expiry',
+    params: CourseCodeParams,
+    body: CourseVersionInput,
+    response: ManagedCourseResponse,
+    status: 201,
+    handler: async (ctx, { params, body }) => ({ course: await publishVersion(ctx, params.code, body) }),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/training/admin/assignments',
+    permission: 'training.course.manage',
+    summary: 'Course assignments in force (all staff, role names, users)',
+    response: AssignmentListResponse,
+    handler: (ctx) => listAssignments(ctx),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/training/admin/assignments',
+    permission: 'training.course.manage',
+    summary: 'Assign a course to all staff, a role (by name) or one user',
+    body: CreateAssignmentInput,
+    response: AssignmentResponse,
+    status: 201,
+    handler: async (ctx, { body }) => ({ assignment: await createAssignment(ctx, body) }),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/training/admin/assignments/:id/revoke',
+    permission: 'training.course.manage',
+    summary: 'End a course assignment (kept, marked revoked)',
+    params: z.strictObject({ id: z.uuid() }),
+    response: z.object({ revoked: z.literal(true) }),
+    handler: async (ctx, { params }) => {
+      await revokeAssignment(ctx, params.id);
+      return { revoked: true as const };
+    },
+  }),
+];
