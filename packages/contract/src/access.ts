@@ -20,6 +20,11 @@ export type RoleDefinition = {
   /** High-risk grants (administrators, patient data, bulk export) need a second approver (AC-05). */
   highRisk: boolean;
   permissions: readonly Permission[];
+  /**
+   * TRN-02: training courses (codes) that must be current for the role's permissions to work;
+   * when one lapses they stop at once and the denial names the course.
+   */
+  requiresTraining?: readonly string[];
 };
 
 /**
@@ -36,6 +41,7 @@ export const BUILTIN_ROLES = [
     descriptionEn: 'Runs user accounts and the system; cannot grant roles or read the audit trail.',
     adminClass: 'system',
     highRisk: true,
+    requiresTraining: ['security-basics'],
     permissions: ['identity.user.read', 'identity.user.manage', 'system.info.read'],
   },
   {
@@ -47,6 +53,7 @@ export const BUILTIN_ROLES = [
       'Assigns roles and data scopes and approves high-risk grants; cannot manage accounts or read the audit trail.',
     adminClass: 'security',
     highRisk: true,
+    requiresTraining: ['security-basics'],
     permissions: ['access.role.read', 'access.role.assign', 'access.assignment.approve', 'identity.user.read'],
   },
   {
@@ -57,6 +64,7 @@ export const BUILTIN_ROLES = [
     descriptionEn: 'Reads, verifies and exports the audit trail; changes nothing else.',
     adminClass: 'audit',
     highRisk: true,
+    requiresTraining: ['security-basics'],
     permissions: ['audit.event.read'],
   },
   {
@@ -76,6 +84,7 @@ export const BUILTIN_ROLES = [
     descriptionEn: 'First-business approval, quality veto, nonconforming goods and recalls.',
     highRisk: false,
     permissions: [],
+    requiresTraining: ['security-basics'],
   },
   {
     code: 'purchasing',
@@ -148,6 +157,7 @@ export const BUILTIN_ROLES = [
     descriptionEn: 'Implant and equipment usage records on the hospital side.',
     highRisk: false,
     permissions: [],
+    requiresTraining: ['privacy-pipl'],
   },
 ] as const satisfies readonly RoleDefinition[];
 

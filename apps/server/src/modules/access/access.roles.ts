@@ -1,6 +1,7 @@
 import { roleDefinition, type RoleAssignmentView, type Permission } from '@medledger/contract';
 import { record } from '../audit/index.js';
 import { endUserSessions, requireRecentAuthentication } from '../identity/index.js';
+import { trainingStatus } from '../training/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { Ctx } from '../../platform/http/ctx.js';
@@ -8,13 +9,21 @@ import { uuidv7 } from '../../platform/ids.js';
 import type { AccessAssignmentTable } from './access.tables.js';
 
 /**
- * The roles and permissions a user holds now: their active assignments. The identity module's
- * authenticator calls this on every request (wired in by the composition root).
+ * The roles and permissions a user holds now: their active assignments. A role whose required
+ * training has lapsed (TRN-02) gives no permissions; they are reported as suspended, naming the
+ * course, unless another role grants them. The identity module's authenticator calls this on every
+ * request (wired in by the composition root).
  */
 export async function resolveRoles(
   db: Db,
   userId: string,
-): Promise<{ roles: string[]; permissions: Set<Permission>; privileged: boolean }> {
+  now: Date = new Date(),
+): Promise<{
+  roles: string[];
+  permissions: Set<Permission>;
+  privileged: boolean;
+  suspended: Map<Permission, string>;
+}> {
   const rows = await db
     .selectFrom('access_assignment')
     .select('roleCode')
@@ -23,14 +32,41 @@ export async function resolveRoles(
     .execute();
   const roles = [...new Set(rows.map((r) => r.roleCode))].sort();
   const permissions = new Set<Permission>();
+  const suspended = new Map<Permission, string>();
   let privileged = false;
   for (const code of roles) {
     const def = roleDefinition(code);
     if (def === undefined) continue;
-    for (const p of def.permissions) permissions.add(p);
     if (def.highRisk || def.adminClass !== undefined) privileged = true;
+    const lapsed = await lapsedTraining(db, userId, def.requiresTraining ?? [], now);
+    if (lapsed === null) {
+      for (const p of def.permissions) permissions.add(p);
+    } else {
+      for (const p of def.permissions) suspended.set(p, lapsed);
+    }
   }
-  return { roles, permissions, privileged };
+  for (const p of permissions) suspended.delete(p);
+  return { roles, permissions, privileged, suspended };
+}
+
+/** Advice naming the first required course that is not current, or null when all are. */
+async function lapsedTraining(db: Db, userId: string, courses: readonly string[], now: Date): Promise<string | null> {
+  for (const code of courses) {
+    let status;
+    try {
+      status = await trainingStatus({ db }, userId, code, now);
+    } catch {
+      // A required course that does not exist: fail closed.
+      return `This permission needs the training course ${code}, which is not available; ask your administrator.`;
+    }
+    if (!status.current) {
+      const { titleZh, titleEn } = status.course;
+      return status.expiresAt === null
+        ? `Take the training course “${titleEn}” (${titleZh}) in the Training centre to use this permission.`
+        : `Your training “${titleEn}” (${titleZh}) expired on ${status.expiresAt.slice(0, 10)}: take it again in the Training centre to use this permission.`;
+    }
+  }
+  return null;
 }
 
 async function securityAdminExists(db: Db): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.js';
 import { ADMIN, createUserAndOnboard, firstAdmin, post, signInWithTotp } from '../../../test/identity-helpers.js';
+import { passCourse } from '../../../test/training-helpers.js';
 import { manualClock } from '../../platform/clock.js';
 import { sealOnce } from '../audit/index.js';
 
@@ -35,6 +36,8 @@ async function withSecurityAdmin(app: TestApp, clock: ReturnType<typeof manualCl
   clock.advance(30_000);
   const again = await signInWithTotp(app, SECURITY.login, SECURITY.password, sec.secret);
   expect(again.next).toBe('done');
+  // TRN-02: administrator permissions work only with current security training.
+  await passCourse(app, again.cookie!, 'security-basics');
   return { admin, sec: { ...sec, cookie: again.cookie! } };
 }
 
@@ -67,6 +70,7 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     expect((await get(t, '/api/v1/session', auditor.cookie)).statusCode).toBe(401);
     clock.advance(30_000);
     const audit = await signInWithTotp(t, AUDITOR.login, AUDITOR.password, auditor.secret);
+    await passCourse(t, audit.cookie!, 'security-basics');
     expect((await get(t, '/api/v1/audit/events', audit.cookie!)).statusCode).toBe(200);
     await sealOnce(t.runtime, { fullSweep: true });
     const actions = await t.db
@@ -87,6 +91,7 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     await post(t, `/api/v1/access/assignments/${pending.assignment.id}/approve`, { reason: '系统运维' }, sec.cookie);
     clock.advance(30_000);
     const signedIn = await signInWithTotp(t, SYSADMIN.login, SYSADMIN.password, sys.secret);
+    await passCourse(t, signedIn.cookie!, 'security-basics');
     expect((await get(t, '/api/v1/users', signedIn.cookie!)).statusCode).toBe(200);
     expect((await get(t, '/api/v1/audit/events', signedIn.cookie!)).statusCode).toBe(403);
     const sod = await grant(t, admin.cookie, sys.id, 'audit-admin');
@@ -172,5 +177,39 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
       expect(res.statusCode).toBe(400);
     }
     expect(await t.db.selectFrom('access_assignment').select('id').where('userId', '=', user.id).execute()).toEqual([]);
+  });
+
+  test('TRN-02 acceptance: administrator permissions stop when the training lapses; the denial names the course and is audited', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const { admin, sec } = await withSecurityAdmin(t, clock);
+    const auditor = await createUserAndOnboard(t, admin.cookie, AUDITOR);
+    const pending = (await grant(t, admin.cookie, auditor.id, 'audit-admin')).json<{ assignment: Assignment }>();
+    await post(t, `/api/v1/access/assignments/${pending.assignment.id}/approve`, { reason: '审计岗位' }, sec.cookie);
+    clock.advance(30_000);
+    let session = await signInWithTotp(t, AUDITOR.login, AUDITOR.password, auditor.secret);
+    const untrained = await get(t, '/api/v1/audit/events', session.cookie!);
+    expect(untrained.statusCode).toBe(403);
+    expect(untrained.json<{ code: string; message: string }>()).toMatchObject({
+      code: 'training_required',
+      message: expect.stringContaining('信息安全') as string,
+    });
+    await passCourse(t, session.cookie!, 'security-basics');
+    expect((await get(t, '/api/v1/audit/events', session.cookie!)).statusCode).toBe(200);
+    // A year and a day later the completion has expired: the next request is refused again.
+    clock.advance(366 * 86_400_000);
+    await t.db.updateTable('user_account').set({ activeSince: clock.now().toISOString() }).execute();
+    session = await signInWithTotp(t, AUDITOR.login, AUDITOR.password, auditor.secret);
+    const lapsed = await get(t, '/api/v1/audit/events', session.cookie!);
+    expect(lapsed.statusCode).toBe(403);
+    expect(lapsed.json<{ code: string; message: string }>().message).toMatch(/expired on/);
+    await sealOnce(t.runtime, { fullSweep: true });
+    const denials = await t.db
+      .selectFrom('audit_index')
+      .select('seq')
+      .where('action', '=', 'http.request.denied')
+      .where('actorId', '=', auditor.id)
+      .execute();
+    expect(denials.length).toBeGreaterThanOrEqual(2);
   });
 });

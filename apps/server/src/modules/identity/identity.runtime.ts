@@ -12,7 +12,14 @@ import type { SmsSender } from './identity.sms-sender.js';
 export type RoleResolver = (
   db: Db,
   userId: string,
-) => Promise<{ roles: string[]; permissions: ReadonlySet<Permission>; privileged: boolean }>;
+  now?: Date,
+) => Promise<{
+  roles: string[];
+  permissions: ReadonlySet<Permission>;
+  privileged: boolean;
+  /** Permissions held through a role whose required training has lapsed (TRN-02), with advice. */
+  suspended?: ReadonlyMap<Permission, string>;
+}>;
 
 /** Settings the identity module reads at run time. */
 export type IdentityRuntime = {

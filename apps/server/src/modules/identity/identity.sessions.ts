@@ -200,7 +200,7 @@ export function sessionAuthenticator(runtime: Runtime): Authenticator {
     const session: SessionRef = { id: row.id, userId: row.userId, stage: row.stage, tokenHash: row.tokenHash };
     if (row.stage !== 'complete') return { actor: null, session };
     // Assignments are read on every request: a revoked role stops working on the next one (SESS-06).
-    const assigned = await runtime.identity.roles?.(runtime.db, row.userId);
+    const assigned = await runtime.identity.roles?.(runtime.db, row.userId, now);
     const permissions = permissionsOf(row);
     for (const p of assigned?.permissions ?? []) permissions.add(p);
     const actor: Actor = {
@@ -209,6 +209,7 @@ export function sessionAuthenticator(runtime: Runtime): Authenticator {
       name: row.name,
       roles: [...(row.bootstrapRole === null ? [] : [row.bootstrapRole]), ...(assigned?.roles ?? [])],
       permissions,
+      ...(assigned?.suspended !== undefined && assigned.suspended.size > 0 ? { suspended: assigned.suspended } : {}),
       sessionHash: row.tokenHash,
       ...(row.authMethod === null ? {} : { authMethod: row.authMethod }),
     };

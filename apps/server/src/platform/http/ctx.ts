@@ -13,6 +13,11 @@ export type Actor = {
   /** SHA-256 of the session id (never the id itself), for the audit trail. */
   sessionHash?: string;
   authMethod?: string;
+  /**
+   * TRN-02: permissions the actor's roles would give but that are suspended (lapsed training), with
+   * what to do about it; the platform's 403 then says so instead of "not in your roles".
+   */
+  suspended?: ReadonlyMap<Permission, string>;
 };
 
 /** The caller's server-side session, whatever its stage (password checked, factor enrolment, complete). */

@@ -74,6 +74,8 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     const actor = auth.actor;
     if (actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
     if (access.permission !== null && !actor.permissions.has(access.permission)) {
+      const suspended = actor.suspended?.get(access.permission);
+      if (suspended !== undefined) throw new AppError('training_required', suspended);
       throw new AppError('forbidden', `Your roles do not include the permission "${access.permission}" needed here.`);
     }
   });
