@@ -630,7 +630,8 @@ export const en: Resources = {
     sms_code_expired: 'This code has expired or was replaced by a newer one. Send a new code.',
     sms_limit_reached:
       'The daily limit of text-message codes has been reached. Use the authenticator app or a recovery code, or try again tomorrow.',
-    training_required: 'This permission needs current security training. Complete the course in the Training centre, then try again.',
+    training_required:
+      'This permission needs current security training. Complete the course in the Training centre, then try again.',
     setup_token_invalid:
       'The setup link is invalid or has expired. Restart the server, or run medledger admin setup-token.',
     integrity_failed:
