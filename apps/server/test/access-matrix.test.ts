@@ -91,4 +91,31 @@ describe(`AC-01 AC-02 the access matrix over every route (${testDialect()})`, ()
       .executeTakeFirstOrThrow();
     expect(Number(after.n)).toBe(Number(before.n) + 1);
   });
+
+  test('AC-04 no mutating route accepts owner, role, scope, status, approver or operator fields: 400 naming them, nothing changes', async () => {
+    const withBody = t.routes.filter((r) => r.kind !== 'raw' && 'body' in r && r.body !== undefined);
+    expect(withBody.length).toBeGreaterThan(10);
+    const forged = {
+      role: 'system-admin',
+      owner: 'someone',
+      scope: 'all',
+      status: 'approved',
+      approvedBy: 'me',
+      operatorName: '王某',
+      requestedBy: 'me',
+    };
+    const before = await snapshot();
+    for (const r of withBody) {
+      const res = await t.app.inject({
+        method: r.method,
+        url: urlOf(r),
+        payload: forged,
+        headers: { 'x-test-actor': ALL.join(',') },
+      });
+      expect(res.statusCode, `${r.method} ${r.url}`).toBe(400);
+      const paths = res.json<{ issues?: { path: string }[] }>().issues?.map((i) => i.path) ?? [];
+      for (const key of Object.keys(forged)) expect(paths, `${r.method} ${r.url}`).toContain(`body.${key}`);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
 });
