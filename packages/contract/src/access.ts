@@ -230,3 +230,12 @@ export const RoleListResponse = z.object({
   ),
 });
 export type RoleListResponse = z.infer<typeof RoleListResponse>;
+
+/** `GET /api/v1/access/users/:id/effective`: what this user can do now, and what is suspended. */
+export const EffectiveAccessResponse = z.object({
+  roles: z.array(z.object({ code: z.string(), site: z.string().nullable() })),
+  permissions: z.array(z.string()),
+  suspended: z.array(z.object({ permission: z.string(), reason: z.string() })),
+  bootstrap: z.boolean(),
+});
+export type EffectiveAccessResponse = z.infer<typeof EffectiveAccessResponse>;

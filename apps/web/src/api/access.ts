@@ -1,4 +1,5 @@
 import {
+  EffectiveAccessResponse,
   RoleAssignmentListResponse,
   RoleAssignmentResponse,
   RoleListResponse,
@@ -36,5 +37,13 @@ export function decideAssignment(id: string, decision: 'approve' | 'reject' | 'r
   return apiJson(`/access/assignments/${encodeURIComponent(id)}/${decision}`, RoleAssignmentResponse, {
     method: 'POST',
     body: { reason },
+  });
+}
+
+export function effectiveAccessQuery(userId: string) {
+  return queryOptions({
+    queryKey: [...accessKey, 'effective', userId],
+    queryFn: ({ signal }) =>
+      apiJson(`/access/users/${encodeURIComponent(userId)}/effective`, EffectiveAccessResponse, { signal }),
   });
 }

@@ -5,11 +5,15 @@ import {
   AssignRoleInput,
   BUILTIN_ROLES,
   DecideAssignmentInput,
+  EffectiveAccessResponse,
+  PERMISSIONS,
+  type Permission,
   RoleListResponse,
 } from '@medledger/contract';
 import { z } from 'zod';
 import { route, type AnyRouteDef } from '../../platform/http/route.js';
-import { assignRole, decideAssignment, listAssignments, revokeAssignment } from './access.roles.js';
+import { AppError } from '../../platform/errors.js';
+import { assignRole, decideAssignment, listAssignments, resolveRoles, revokeAssignment } from './access.roles.js';
 
 const AssignmentId = z.strictObject({ id: z.uuid() });
 
@@ -87,5 +91,31 @@ export const accessRoutes: AnyRouteDef[] = [
     body: DecideAssignmentInput,
     response: RoleAssignmentResponse,
     handler: async (ctx, { params, body }) => ({ assignment: await revokeAssignment(ctx, params.id, body.reason) }),
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/access/users/:id/effective',
+    permission: 'access.role.read',
+    summary: 'What a user can do now: roles with scopes, permissions, and permissions suspended for lapsed training',
+    params: z.strictObject({ id: z.uuid() }),
+    response: EffectiveAccessResponse,
+    handler: async (ctx, { params }) => {
+      const user = await ctx.db
+        .selectFrom('user_account')
+        .select(['id', 'bootstrapRole'])
+        .where('id', '=', params.id)
+        .executeTakeFirst();
+      if (user === undefined) throw new AppError('not_found', 'No such user.');
+      const resolved = await resolveRoles(ctx.db, user.id, ctx.now);
+      const active = await listAssignments(ctx, { userId: user.id, status: 'active' });
+      const bootstrap = user.bootstrapRole === 'administrator';
+      const permissions = bootstrap ? (Object.keys(PERMISSIONS) as Permission[]) : [...resolved.permissions];
+      return {
+        roles: active.map((a) => ({ code: a.roleCode, site: a.site })),
+        permissions: permissions.sort(),
+        suspended: bootstrap ? [] : [...resolved.suspended].map(([permission, reason]) => ({ permission, reason })),
+        bootstrap,
+      };
+    },
   }),
 ];

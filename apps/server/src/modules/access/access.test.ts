@@ -194,8 +194,19 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
       code: 'training_required',
       message: expect.stringContaining('信息安全') as string,
     });
+    const effective = await get(t, `/api/v1/access/users/${auditor.id}/effective`, admin.cookie);
+    expect(effective.json<{ permissions: string[]; suspended: { permission: string; reason: string }[] }>()).toEqual({
+      roles: [{ code: 'audit-admin', site: null }],
+      permissions: [],
+      suspended: [{ permission: 'audit.event.read', reason: expect.stringContaining('security') as string }],
+      bootstrap: false,
+    });
     await passCourse(t, session.cookie!, 'security-basics');
     expect((await get(t, '/api/v1/audit/events', session.cookie!)).statusCode).toBe(200);
+    expect(
+      (await get(t, `/api/v1/access/users/${auditor.id}/effective`, admin.cookie)).json<{ permissions: string[] }>()
+        .permissions,
+    ).toEqual(['audit.event.read']);
     // A year and a day later the completion has expired: the next request is refused again.
     clock.advance(366 * 86_400_000);
     await t.db.updateTable('user_account').set({ activeSince: clock.now().toISOString() }).execute();

@@ -564,6 +564,11 @@ export const en: Resources = {
     disableReason: 'Reason',
   },
   access: {
+    effectiveTitle: 'What this user can do now',
+    bootstrapNote:
+      'This is the initial administrator account: it holds every permission until the three separated administrators take over.',
+    noPermissions: 'No permissions in force',
+    suspendedTitle: 'These permissions are suspended until training is completed or renewed:',
     rolesOf: 'Roles of {{name}} ({{login}})',
     role: 'Role',
     scope: 'Data scope',

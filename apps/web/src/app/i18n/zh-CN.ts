@@ -530,6 +530,10 @@ export const zhCN = {
     disableReason: '停用原因',
   },
   access: {
+    effectiveTitle: '该用户现在可以做什么',
+    bootstrapNote: '这是初始管理员账号，暂时拥有全部权限；任命三类管理员后将收回。',
+    noPermissions: '暂无生效的权限',
+    suspendedTitle: '以下权限因培训未完成或已过期而暂停：',
     rolesOf: '{{name}}（{{login}}）的角色',
     role: '角色',
     scope: '数据范围',

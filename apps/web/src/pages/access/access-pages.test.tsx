@@ -82,6 +82,15 @@ describe('access pages', () => {
       'GET /api/v1/users': { status: 200, body: { users: [nurse], total: 1, page: 1, pageSize: 20 } },
       'GET /api/v1/access/roles': roles,
       'GET /api/v1/access/assignments': { status: 200, body: { assignments: [] } },
+      [`GET /api/v1/access/users/${nurse.id}/effective`]: {
+        status: 200,
+        body: {
+          roles: [],
+          permissions: [],
+          suspended: [{ permission: 'audit.event.read', reason: 'Take the training course “Security basics”.' }],
+          bootstrap: false,
+        },
+      },
       'POST /api/v1/access/assignments': (init) => {
         sent = JSON.parse(init?.body as string);
         return {
@@ -99,6 +108,7 @@ describe('access pages', () => {
     fireEvent.click(await screen.findByText('角色与数据范围'));
     const drawer = await screen.findByRole('dialog');
     expect(await within(drawer).findByText('尚未分配角色')).toBeTruthy();
+    expect(await within(drawer).findByText(/Take the training course/)).toBeTruthy();
     fireEvent.mouseDown(within(drawer).getByLabelText('角色'));
     fireEvent.click(await screen.findByText('审计管理员'));
     fireEvent.change(within(drawer).getByLabelText('数据范围'), { target: { value: 'WH-SH-01' } });
@@ -106,7 +116,7 @@ describe('access pages', () => {
     fireEvent.click(within(drawer).getByRole('button', { name: /分\s*配/ }));
     expect(await within(drawer).findByText(/audit\.event\.read/)).toBeTruthy();
     expect(sent).toEqual({ userId: nurse.id, roleCode: 'audit-admin', site: 'WH-SH-01', reason: '岗位任命' });
-  });
+  }, 45_000);
 
   it('AC-05 the approvals inbox lets a second person approve with a comment, but not their own requests', async () => {
     let decided: unknown;

@@ -14,6 +14,7 @@ import {
 import { useCurrentSession } from '../../app/session';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { useStepUp } from '../../components/step-up';
+import { EffectiveAccess } from './effective-access';
 import { AssignmentStatusTag, roleName } from './role-label';
 
 interface Values {
@@ -131,6 +132,7 @@ export function UserRolesDrawer({ user, onClose }: Props) {
           ]}
         />
       )}
+      {user !== null && <EffectiveAccess userId={user.id} />}
       {revoking !== null && (
         <Space direction="vertical" className="ml-full-width ml-form-top">
           <Typography.Text>
