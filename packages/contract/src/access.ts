@@ -42,7 +42,7 @@ export const BUILTIN_ROLES = [
     adminClass: 'system',
     highRisk: true,
     requiresTraining: ['security-basics'],
-    permissions: ['identity.user.read', 'identity.user.manage', 'system.info.read'],
+    permissions: ['identity.user.read', 'identity.user.manage', 'identity.user.reveal', 'system.info.read'],
   },
   {
     code: 'security-admin',

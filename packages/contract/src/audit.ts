@@ -208,6 +208,12 @@ export const AUDIT_EVENTS = {
     category: 'security',
     data: z.strictObject({ login: z.string() }),
   },
+  'identity.user.revealed': {
+    zh: '查看用户完整联系方式',
+    en: "A user's full contact details were shown",
+    category: 'security',
+    data: z.strictObject({ fields: z.array(z.enum(['phone', 'email'])) }),
+  },
   'identity.user.updated': {
     zh: '修改用户账号信息',
     en: 'User account details changed',

@@ -26,6 +26,10 @@ export const PERMISSIONS = {
     zh: '查看用户账号列表（电话、邮箱脱敏显示）',
     en: 'View user accounts (phone and e-mail masked)',
   },
+  'identity.user.reveal': {
+    zh: '查看用户完整的手机号和邮箱（每次查看都记入审计日志）',
+    en: "See a user's full phone number and e-mail (each look is recorded in the audit trail)",
+  },
   'identity.user.manage': {
     zh: '创建、修改、停用、启用、解锁用户，签发设置密码链接，结束其会话',
     en: 'Create, edit, disable, enable and unlock users, issue password links, end their sessions',

@@ -154,3 +154,7 @@ export const MySecurityResponse = z.object({
   ),
 });
 export type MySecurityResponse = z.infer<typeof MySecurityResponse>;
+
+/** `POST /api/v1/users/:id/reveal`: the unmasked contact details (AC-03: each reveal is audited). */
+export const RevealedContactResponse = z.object({ phone: z.string().nullable(), email: z.string().nullable() });
+export type RevealedContactResponse = z.infer<typeof RevealedContactResponse>;

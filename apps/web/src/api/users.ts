@@ -2,6 +2,7 @@ import {
   CreateUserResponse,
   EndedSessionsResponse,
   PasswordLink,
+  RevealedContactResponse,
   UserListResponse,
   UserResponse,
   type CreateUserInput,
@@ -13,6 +14,7 @@ import { apiJson } from './client';
 
 export const USER_READ_PERMISSION = 'identity.user.read';
 export const USER_MANAGE_PERMISSION = 'identity.user.manage';
+export const USER_REVEAL_PERMISSION = 'identity.user.reveal';
 
 export type UserFilters = Pick<UserListQuery, 'q' | 'status' | 'page' | 'pageSize'>;
 
@@ -66,4 +68,9 @@ export function endUserSessions(id: string) {
 /** The address a user opens to set a password; the token stays in the fragment (never sent to a server). */
 export function passwordLinkUrl(token: string, origin: string = window.location.origin): string {
   return `${origin}/set-password#token=${token}`;
+}
+
+/** AC-03: the unmasked phone and e-mail; the server audits each reveal. */
+export function revealContact(id: string) {
+  return apiJson(`/users/${encodeURIComponent(id)}/reveal`, RevealedContactResponse, { method: 'POST' });
 }

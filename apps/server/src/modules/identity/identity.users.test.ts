@@ -136,6 +136,31 @@ describe('AUTH-01 AUTH-18 accounts created by administrators', () => {
   });
 });
 
+describe('AC-03 masked by default, revealed on purpose', () => {
+  test('AC-03 LOG-01 the full phone and e-mail come only from the reveal route, which is audited without the values', async () => {
+    t = await buildTestApp();
+    const admin = await firstAdmin(t);
+    const { user } = await createNurse(t, admin.cookie);
+    const listed = await get(t, `/api/v1/users/${user.id}`, admin.cookie);
+    expect(listed.body).not.toContain(NURSE.phone);
+    expect(listed.body).not.toContain(NURSE.email);
+    const revealed = await post(t, `/api/v1/users/${user.id}/reveal`, undefined, admin.cookie);
+    expect(revealed.statusCode, revealed.body).toBe(200);
+    expect(revealed.json()).toEqual({ phone: NURSE.phone, email: NURSE.email });
+    await sealOnce(t.runtime, { fullSweep: true });
+    const events = await t.db
+      .selectFrom('audit_event as e')
+      .innerJoin('audit_index as i', 'i.seq', 'e.seq')
+      .select('e.canonical')
+      .where('i.action', '=', 'identity.user.revealed')
+      .execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.canonical).toContain('"fields":["phone","email"]');
+    expect(events[0]!.canonical).not.toContain(NURSE.phone);
+    expect(events[0]!.canonical).not.toContain(NURSE.email);
+  });
+});
+
 describe('SESS-06 AUTH-09 administrators disable, enable and unlock accounts', () => {
   test('SESS-06 disabling a user ends their open session at once; enabling needs a step-up and is audited', async () => {
     const clock = manualClock(new Date());

@@ -364,3 +364,21 @@ export async function enableByLogin(ctx: Ctx, login: string): Promise<UserSummar
   if (row.status !== 'active') await enableUser(ctx, row.id);
   return unlockUser(ctx, row.id);
 }
+
+/**
+ * AC-03: the unmasked phone and e-mail, for a permission that allows it; every reveal is audited
+ * (who saw whose details, which fields), never the values themselves.
+ */
+export async function revealContact(ctx: Ctx, id: string): Promise<{ phone: string | null; email: string | null }> {
+  adminId(ctx);
+  const user = await loadUser(ctx, id);
+  const phone = user.phoneSealed === null ? null : await open(ctx, phoneRef(id), user.phoneSealed);
+  const fields = [...(phone === null ? [] : ['phone' as const]), ...(user.email === null ? [] : ['email' as const])];
+  await record(ctx, {
+    action: 'identity.user.revealed',
+    outcome: 'success',
+    resource: { type: 'user_account', id },
+    data: { fields },
+  });
+  return { phone, email: user.email };
+}

@@ -500,6 +500,8 @@ export const en: Resources = {
     },
   },
   users: {
+    revealTitle: 'Full contact details of {{login}}',
+    revealAudited: 'This look has been recorded in the audit trail.',
     title: 'Users',
     search: 'Search by login, name or department',
     statusFilter: 'Status',
@@ -532,6 +534,7 @@ export const en: Resources = {
     actions: 'Actions',
     actionsFor: 'Actions for {{login}}',
     action: {
+      reveal: 'Show full contact details',
       edit: 'Edit',
       roles: 'Roles and data scopes',
       link: 'Send a password link',

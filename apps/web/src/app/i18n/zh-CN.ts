@@ -467,6 +467,8 @@ export const zhCN = {
     },
   },
   users: {
+    revealTitle: '{{login}} 的完整联系方式',
+    revealAudited: '本次查看已记入审计日志。',
     title: '用户管理',
     search: '按登录名、姓名或部门搜索',
     statusFilter: '状态',
@@ -499,6 +501,7 @@ export const zhCN = {
     actions: '操作',
     actionsFor: '{{login}} 的操作',
     action: {
+      reveal: '查看完整联系方式',
       edit: '编辑',
       roles: '角色与数据范围',
       link: '发送设置密码链接',

@@ -7,11 +7,13 @@ import { useTranslation } from 'react-i18next';
 import { ROLE_READ_PERMISSION } from '../../api/access';
 import {
   USER_MANAGE_PERMISSION,
+  USER_REVEAL_PERMISSION,
   createUser,
   disableUser,
   enableUser,
   endUserSessions,
   issuePasswordLink,
+  revealContact,
   unlockUser,
   updateUser,
   useUserList,
@@ -26,7 +28,7 @@ import { UserRolesDrawer } from '../access/user-roles-drawer';
 import { PasswordLinkResult } from './password-link-result';
 import { UserFormDrawer } from './user-form-drawer';
 
-type Action = 'edit' | 'roles' | 'link' | 'unlock' | 'disable' | 'enable' | 'sessions';
+type Action = 'edit' | 'roles' | 'reveal' | 'link' | 'unlock' | 'disable' | 'enable' | 'sessions';
 
 function StatusTags({ user }: { user: UserSummary }) {
   const { t } = useTranslation();
@@ -54,9 +56,10 @@ export function UsersPage() {
   const { permissions } = useCurrentSession();
   const canManage = permissions.includes(USER_MANAGE_PERMISSION);
   const canSeeRoles = permissions.includes(ROLE_READ_PERMISSION);
+  const canReveal = permissions.includes(USER_REVEAL_PERMISSION);
   const [rolesOf, setRolesOf] = useState<UserSummary | null>(null);
   const queryClient = useQueryClient();
-  const { message } = App.useApp();
+  const { message, modal } = App.useApp();
   const { run, modal: stepUpModal } = useStepUp();
   const [filters, setFilters] = useState<UserFilters>({ page: 1, pageSize: 20 });
   const list = useUserList(filters);
@@ -76,6 +79,24 @@ export function UsersPage() {
       user: UserSummary;
     }) => {
       switch (action) {
+        case 'reveal': {
+          const contact = await revealContact(user.id);
+          void modal.info({
+            title: t('users.revealTitle', { login: user.login }),
+            content: (
+              <div data-testid="revealed-contact">
+                <div>
+                  {t('users.phone')}: {contact.phone ?? '—'}
+                </div>
+                <div>
+                  {t('users.email')}: {contact.email ?? '—'}
+                </div>
+                <Typography.Text type="secondary">{t('users.revealAudited')}</Typography.Text>
+              </div>
+            ),
+          });
+          return;
+        }
         case 'link': {
           const issued = await run(() => issuePasswordLink(user.id));
           setLink({ ...issued, login: user.login });
@@ -129,6 +150,9 @@ export function UsersPage() {
     [
       ...(canManage ? [{ key: 'edit', label: t('users.action.edit') }] : []),
       ...(canSeeRoles ? [{ key: 'roles', label: t('users.action.roles') }] : []),
+      ...(canReveal && (user.phoneMasked !== null || user.emailMasked !== null)
+        ? [{ key: 'reveal', label: t('users.action.reveal') }]
+        : []),
       ...(canManage
         ? [
             ...(user.status === 'active' ? [{ key: 'link', label: t('users.action.link') }] : []),
@@ -205,7 +229,7 @@ export function UsersPage() {
                 render: (at: string | null) =>
                   at === null ? t('security.never') : formatLocalTime(at, i18n.language, 'short'),
               },
-              ...(canManage || canSeeRoles
+              ...(canManage || canSeeRoles || canReveal
                 ? [
                     {
                       title: '',
