@@ -1,78 +1,28 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { type Browser, type CDPSession, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, startMedLedger, type E2eServer } from './support';
 
 /**
  * Passkeys end to end: the built `medledger` binary on HTTPS at https://localhost:PORT (a host
  * name: an IP address cannot be a WebAuthn RP ID), Debian's Chromium, and Chromium's virtual
  * authenticator (CTAP2, built-in, resident keys, user verification) driven over CDP.
  */
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
-const BIN = path.join(ROOT, 'apps', 'server', 'bin', 'medledger.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'correct horse battery staple 医疗';
-
-let child: ChildProcess;
-let cwd: string;
-let port: number;
-let output = '';
+let server: E2eServer;
 let browser: Browser;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+/** The server's port and what it printed, for the tests below. */
+let port: number;
+const output = () => server.output();
 
 beforeAll(async () => {
-  cwd = mkdtempSync(path.join(tmpdir(), 'medledger-e2e-passkey-'));
-  port = await freePort();
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MEDLEDGER_')) env[k] = v;
-  env.MEDLEDGER_HTTPS_PORT = String(port);
-  env.MEDLEDGER_LOG_LEVEL = 'warn';
-  child = spawn(process.execPath, [BIN, 'serve'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/setup#token=/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`medledger serve exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`medledger serve did not come up:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  server = await startMedLedger();
+  port = server.port;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(cwd, { recursive: true, force: true });
+  await server?.stop();
 });
 
 type Watched = { page: Page; cdp: CDPSession; authenticatorId: string; violations: () => Promise<string[]> };
@@ -116,7 +66,7 @@ async function signOut(page: Page) {
 
 describe('passkeys in a real browser', () => {
   test('AUTH-16 AUTH-17 AUTH-11 the first administrator enrols a passkey instead of TOTP, then signs in with it alone; without user verification the sign-in fails with advice', async () => {
-    const link = /https:\/\/localhost:\d+\/setup#token=[A-Za-z0-9_-]{43}/.exec(output)?.[0];
+    const link = /https:\/\/localhost:\d+\/setup#token=[A-Za-z0-9_-]{43}/.exec(output())?.[0];
     expect(link).toBeDefined();
     const { page, cdp, authenticatorId, violations } = await openPageWithAuthenticator();
     await page.goto(link!);

@@ -1,119 +1,48 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page, type Response } from 'playwright-core';
+import { type Browser, type Page, type Response } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, openPage, startMedLedger, type E2eServer } from './support';
 
 /**
  * The real thing: the built `medledger` binary started with no configuration in an empty folder,
  * and Debian's Chromium talking to it over HTTPS on localhost.
  */
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
-const BIN = path.join(ROOT, 'apps', 'server', 'bin', 'medledger.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-let child: ChildProcess;
-let cwd: string;
-let port: number;
-let output = '';
-let browser: Browser;
 /** The first administrator's signed-in page, shared by the user-administration tests. */
 let admin: Page | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+let server: E2eServer;
+let browser: Browser;
+/** The server's port and what it printed, for the tests below. */
+let port: number;
+const output = () => server.output();
 
 beforeAll(async () => {
-  cwd = mkdtempSync(path.join(tmpdir(), 'medledger-e2e-'));
-  port = await freePort();
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MEDLEDGER_')) env[k] = v;
-  env.MEDLEDGER_HTTPS_PORT = String(port);
-  env.MEDLEDGER_LOG_LEVEL = 'warn';
-  child = spawn(process.execPath, [BIN, 'serve'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/setup#token=/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`medledger serve exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`medledger serve did not come up:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  server = await startMedLedger();
+  port = server.port;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await admin?.context().close();
   await browser?.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(cwd, { recursive: true, force: true });
+  await server?.stop();
 });
-
-type Watched = { page: Page; violations: () => Promise<string[]>; consoleErrors: string[] };
-
-async function openPage(): Promise<Watched> {
-  // The certificate is the server's own self-signed one; the browser is told to accept it.
-  const context = await browser.newContext({ ignoreHTTPSErrors: true });
-  await context.addInitScript(() => {
-    const w = window as unknown as { __csp: string[] };
-    w.__csp = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
-  });
-  const page = await context.newPage();
-  const consoleErrors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => consoleErrors.push(e.message));
-  return {
-    page,
-    consoleErrors,
-    violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
-  };
-}
 
 describe('first start and the web shell in a real browser', () => {
   test('first start with no configuration creates the data directory, WAL database, TLS material and prints a setup link', () => {
-    const data = path.join(cwd, 'data');
+    const data = path.join(server.cwd, 'data');
     expect(existsSync(path.join(data, 'medledger.sqlite'))).toBe(true);
     expect(existsSync(path.join(data, 'medledger.sqlite-wal'))).toBe(true);
     expect(statSync(path.join(data, 'tls', 'localhost-key.pem')).mode & 0o077).toBe(0);
-    expect(output).toContain(`https://localhost:${port}`);
-    expect(output).toContain(data);
-    expect(output).toMatch(new RegExp(`https://localhost:${port}/setup#token=[A-Za-z0-9_-]{43}`));
+    expect(output()).toContain(`https://localhost:${port}`);
+    expect(output()).toContain(data);
+    expect(output()).toMatch(new RegExp(`https://localhost:${port}/setup#token=[A-Za-z0-9_-]{43}`));
   });
 
   test('CFG-02 the login page opens in Chinese, switches to English and remembers it, with the CSP and no violation', async () => {
-    const { page, violations, consoleErrors } = await openPage();
+    const { page, violations, consoleErrors } = await openPage(browser);
     const response = await page.goto(`https://localhost:${port}/`);
     expect(response?.status()).toBe(200);
     const csp = response?.headers()['content-security-policy'] ?? '';
@@ -150,9 +79,9 @@ describe('first start and the web shell in a real browser', () => {
   });
 
   test('AUTH-01 AUTH-13 first administrator from the setup link, authenticator enrolment, sign-out, sign-in with password and TOTP', async () => {
-    const link = /https:\/\/localhost:\d+\/setup#token=[A-Za-z0-9_-]{43}/.exec(output)?.[0];
+    const link = /https:\/\/localhost:\d+\/setup#token=[A-Za-z0-9_-]{43}/.exec(output())?.[0];
     expect(link).toBeDefined();
-    const { page, violations, consoleErrors } = await openPage();
+    const { page, violations, consoleErrors } = await openPage(browser);
     await page.context().addInitScript(() => localStorage.setItem('medledger.lang', 'en'));
     await page.goto(link!);
     await page.getByRole('button', { name: 'Create the administrator account' }).waitFor();
@@ -212,7 +141,7 @@ describe('first start and the web shell in a real browser', () => {
     await admin!.keyboard.press('Escape');
     await admin!.getByRole('cell', { name: '134****0017' }).waitFor();
 
-    const { page, violations } = await openPage();
+    const { page, violations } = await openPage(browser);
     await page.context().addInitScript(() => localStorage.setItem('medledger.lang', 'en'));
     await page.goto(link);
     await page.getByText('Set the password of 李晓梅 (ward.li)').waitFor();
@@ -299,7 +228,7 @@ describe('first start and the web shell in a real browser', () => {
   });
 
   test('unknown pages show the not-found page; unknown API paths answer JSON 404', async () => {
-    const { page, violations } = await openPage();
+    const { page, violations } = await openPage(browser);
     await page.goto(`https://localhost:${port}/no/such/page`);
     await page.getByText('404').first().waitFor();
     const api = await page.request.get(`https://localhost:${port}/api/v1/nothing`);

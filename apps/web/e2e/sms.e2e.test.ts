@@ -1,84 +1,34 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { chromium, type APIRequestContext, type Browser, type BrowserContext } from 'playwright-core';
+import { type APIRequestContext, type Browser, type BrowserContext } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { launchChromium, startMedLedger, type E2eServer } from './support';
 
 /**
  * AUTH-15 in a real browser: the built server with the development SMS outbox, an administrator who
  * creates a user with a (synthetic) mobile number, and that user signing in with a text-message code
  * read from the administrator's "SMS outbox" page.
  */
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
-const BIN = path.join(ROOT, 'apps', 'server', 'bin', 'medledger.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Synthetic test number from the 1340000xxxx block.
 const PHONE = '13400000009';
 const ADMIN_PASSWORD = 'correct horse battery staple 医疗';
 const USER_PASSWORD = 'violet harbour lantern 晨光 tide';
-
-let child: ChildProcess;
-let cwd: string;
 let base: string;
-let output = '';
+let server: E2eServer;
 let browser: Browser;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
+/** The server's port and what it printed, for the tests below. */
+let port: number;
+const output = () => server.output();
 
 beforeAll(async () => {
-  cwd = mkdtempSync(path.join(tmpdir(), 'medledger-e2e-sms-'));
-  const port = await freePort();
+  server = await startMedLedger({ MEDLEDGER_SMS_PROVIDER: 'outbox' });
+  port = server.port;
   base = `https://localhost:${port}`;
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MEDLEDGER_')) env[k] = v;
-  env.MEDLEDGER_HTTPS_PORT = String(port);
-  env.MEDLEDGER_LOG_LEVEL = 'warn';
-  env.MEDLEDGER_SMS_PROVIDER = 'outbox';
-  child = spawn(process.execPath, [BIN, 'serve'], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 60_000;
-  while (!/setup#token=/.test(output)) {
-    if (child.exitCode !== null) throw new Error(`medledger serve exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`medledger serve did not come up:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  if (child && child.exitCode === null) {
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(cwd, { recursive: true, force: true });
+  await server?.stop();
 });
 
 async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>): Promise<T> {
@@ -88,7 +38,7 @@ async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>)
 
 /** The first administrator (set up through the API; the shell test covers the screens) and a new user. */
 async function administratorWithUser(): Promise<BrowserContext> {
-  const token = /setup#token=([A-Za-z0-9_-]{43})/.exec(output)?.[1];
+  const token = /setup#token=([A-Za-z0-9_-]{43})/.exec(output())?.[1];
   expect(token).toBeDefined();
   const admin = await browser.newContext({ ignoreHTTPSErrors: true });
   await admin.addInitScript(() => localStorage.setItem('medledger.lang', 'en'));
@@ -137,7 +87,7 @@ async function codeFromOutboxPage(admin: BrowserContext): Promise<string> {
 
 describe('AUTH-15 text-message codes in a real browser', () => {
   test('AUTH-15 the outbox provider is announced loudly on start', () => {
-    expect(output).toMatch(/WARNING: MEDLEDGER_SMS_PROVIDER=outbox/);
+    expect(output()).toMatch(/WARNING: MEDLEDGER_SMS_PROVIDER=outbox/);
   });
 
   test('AUTH-11 AUTH-15 a user chooses SMS, confirms the number with the code from the outbox, and the next sign-in asks for an SMS code', async () => {

@@ -1,0 +1,119 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * What every browser test shares: the built `medledger` binary started with no configuration in an
+ * empty folder (only the port and the settings a test names), and Debian's Chromium over HTTPS on
+ * localhost.
+ */
+const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
+const BIN = path.join(ROOT, 'apps', 'server', 'bin', 'medledger.js');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export type E2eServer = {
+  port: number;
+  /** The data folder the server was started in. */
+  cwd: string;
+  /** Everything the server printed so far. */
+  output: () => string;
+  /** The one-time setup link printed at start-up. */
+  setupLink: () => string;
+  stop: () => Promise<void>;
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+/** Starts `medledger serve` and waits for its setup link. `env` adds MEDLEDGER_* settings. */
+export async function startMedLedger(env: Record<string, string> = {}): Promise<E2eServer> {
+  const cwd = mkdtempSync(path.join(tmpdir(), 'medledger-e2e-'));
+  const port = await freePort();
+  const childEnv: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('MEDLEDGER_')) childEnv[k] = v;
+  Object.assign(childEnv, { MEDLEDGER_HTTPS_PORT: String(port), MEDLEDGER_LOG_LEVEL: 'warn' }, env);
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'serve'], {
+    cwd,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!/setup#token=/.test(output)) {
+    if (child.exitCode !== null) throw new Error(`medledger serve exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`medledger serve did not come up:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    cwd,
+    output: () => output,
+    setupLink: () => {
+      const link = /https:\/\/localhost:\d+\/setup#token=[A-Za-z0-9_-]{43}/.exec(output)?.[0];
+      if (link === undefined) throw new Error(`no setup link in:\n${output}`);
+      return link;
+    },
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(cwd, { recursive: true, force: true });
+    },
+  };
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export type Watched = { page: Page; violations: () => Promise<string[]>; consoleErrors: string[] };
+
+/** A fresh browser context and page that records CSP violations and console errors. */
+export async function openPage(browser: Browser): Promise<Watched> {
+  // The certificate is the server's own self-signed one; the browser is told to accept it.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  await context.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  const page = await context.newPage();
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  return {
+    page,
+    consoleErrors,
+    violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
+  };
+}
