@@ -6,6 +6,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { consumeSetupToken } from './identity.actions.js';
+import { insertAccount } from './identity.repo.js';
 import { passwordRefusal } from './identity.passwords.js';
 import {
   HashingBusyError,
@@ -87,9 +88,9 @@ export async function createFirstAdministrator(
   }
   const now = ctx.now.toISOString();
   const id = uuidv7(ctx.now.getTime());
-  await ctx.db
-    .insertInto('user_account')
-    .values({
+  await insertAccount(
+    ctx.db,
+    {
       id,
       login: input.login,
       loginKey: loginKeyOf(input.login),
@@ -99,20 +100,11 @@ export async function createFirstAdministrator(
       organisation: null,
       employmentEndsAt: null,
       bootstrapRole: 'administrator',
-      status: 'active',
-      disabledReason: null,
-      disabledAt: null,
       createdBy: null,
-      activeSince: now,
       passwordHash: await hashPassword(input.password),
-      passwordChangedAt: now,
-      lastFailedLoginAt: null,
-      lockedUntil: null,
-      lastLoginAt: null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .execute();
+    },
+    now,
+  );
   const user = { id, bootstrapRole: 'administrator' };
   const session = await startSession(ctx, user, 'enrol_totp', 'password');
   await record(

@@ -1,5 +1,5 @@
 import type { Db } from '../../platform/db/database.js';
-import type { SetupTokenTable } from './identity.tables.js';
+import type { SetupTokenTable, UserAccountTable } from './identity.tables.js';
 
 export async function insertSetupToken(db: Db, row: SetupTokenTable): Promise<void> {
   await db.insertInto('setup_token').values(row).execute();
@@ -50,4 +50,40 @@ export async function countConsumedSetupTokens(db: Db): Promise<number> {
     .where('consumedAt', 'is not', null)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** The account fields a creator decides; everything else starts empty (no failures, no sign-in yet). */
+export type NewAccount = Pick<
+  UserAccountTable,
+  | 'id'
+  | 'login'
+  | 'loginKey'
+  | 'name'
+  | 'email'
+  | 'phoneSealed'
+  | 'organisation'
+  | 'employmentEndsAt'
+  | 'bootstrapRole'
+  | 'createdBy'
+  | 'passwordHash'
+>;
+
+/** Inserts an active account created at `at` (the dormancy clock starts then, AUTH-23). */
+export async function insertAccount(db: Db, account: NewAccount, at: string): Promise<void> {
+  await db
+    .insertInto('user_account')
+    .values({
+      ...account,
+      status: 'active',
+      disabledReason: null,
+      disabledAt: null,
+      activeSince: at,
+      passwordChangedAt: account.passwordHash === null ? null : at,
+      lastFailedLoginAt: null,
+      lockedUntil: null,
+      lastLoginAt: null,
+      createdAt: at,
+      updatedAt: at,
+    })
+    .execute();
 }

@@ -15,6 +15,7 @@ import { uuidv7 } from '../../platform/ids.js';
 import { loginKeyOf } from './identity.login.js';
 import { notifyUser } from './identity.notify.js';
 import { issuePasswordLink } from './identity.passwords.js';
+import { insertAccount } from './identity.repo.js';
 import { endUserSessions } from './identity.sessions.js';
 import type { UserAccountTable } from './identity.tables.js';
 
@@ -182,9 +183,9 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<Crea
   if (taken !== undefined) throw new AppError('conflict', 'That login is already taken; choose another.');
   const now = ctx.now.toISOString();
   const id = uuidv7(ctx.now.getTime());
-  await ctx.db
-    .insertInto('user_account')
-    .values({
+  await insertAccount(
+    ctx.db,
+    {
       id,
       login: input.login,
       loginKey,
@@ -194,20 +195,11 @@ export async function createUser(ctx: Ctx, input: CreateUserInput): Promise<Crea
       organisation: input.organisation,
       employmentEndsAt: input.employmentEndsOn === null ? null : endOfDayChina(input.employmentEndsOn),
       bootstrapRole: null,
-      status: 'active',
-      disabledReason: null,
-      disabledAt: null,
       createdBy,
-      activeSince: now,
       passwordHash: null,
-      passwordChangedAt: null,
-      lastFailedLoginAt: null,
-      lockedUntil: null,
-      lastLoginAt: null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .execute();
+    },
+    now,
+  );
   await record(ctx, {
     action: 'identity.user.created',
     outcome: 'success',
