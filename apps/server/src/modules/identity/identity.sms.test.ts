@@ -189,6 +189,8 @@ describe('AUTH-15 text-message codes: enrolment and sign-in', () => {
     expect(done.json()).toEqual({ next: 'done', methods: [] });
     const me = await get(t, '/api/v1/session', cookieOf(done));
     expect(me.statusCode).toBe(200);
+    const security = await get(t, '/api/v1/auth/security', cookieOf(done));
+    expect(security.json<{ factors: string[] }>().factors).toEqual(['sms']);
     // The pending session is gone and the code is spent.
     expect((await post(t, '/api/v1/auth/mfa/sms', { code }, cookie)).statusCode).toBe(401);
     const used = await t.db.selectFrom('sms_code').select('usedAt').executeTakeFirstOrThrow();

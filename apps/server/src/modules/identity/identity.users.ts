@@ -96,6 +96,12 @@ export async function factorsOf(ctx: Pick<Ctx, 'db'>, userIds: readonly string[]
     .where('userId', 'in', [...userIds])
     .execute();
   for (const p of passkeys) factors.get(p.userId)?.push('passkey');
+  const sms = await ctx.db
+    .selectFrom('mfa_sms')
+    .select('userId')
+    .where('userId', 'in', [...userIds])
+    .execute();
+  for (const m of sms) factors.get(m.userId)?.push('sms');
   return factors;
 }
 
