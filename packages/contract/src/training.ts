@@ -224,7 +224,11 @@ export type UndertakingResponse = z.infer<typeof UndertakingResponse>;
 /** Signing the undertaking is an electronic signature: the signer re-authenticates with a fresh code. */
 export const SignUndertakingInput = z.strictObject({
   version: z.string().min(1).max(40),
-  code: z.string().regex(/^\d{6}$/, 'six digits'),
+  /** An authenticator code; left out, a passkey confirmation from the last two minutes is used. */
+  code: z
+    .string()
+    .regex(/^\d{6}$/, 'six digits')
+    .optional(),
 });
 
 const QuestionInput = z.strictObject({

@@ -57,8 +57,12 @@ export function useUndertaking() {
   });
 }
 
-export function signUndertaking(version: string, code: string) {
-  return apiJson('/training/undertaking/sign', UndertakingResponse, { method: 'POST', body: { version, code } });
+/** Signs with an authenticator code, or (code left out) with a passkey confirmation made just before. */
+export function signUndertaking(version: string, code?: string) {
+  return apiJson('/training/undertaking/sign', UndertakingResponse, {
+    method: 'POST',
+    body: code === undefined ? { version } : { version, code },
+  });
 }
 
 export function useTrainingReport(state: 'all' | TrainingState) {

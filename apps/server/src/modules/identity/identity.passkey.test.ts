@@ -474,6 +474,36 @@ describe('AUTH-17 no biometric data', () => {
 });
 
 describe('SESS-09 ATK-MFA-6 managing your own passkeys', () => {
+  test('GSP-04 a passkey confirmation signs once: without it (or after use) the signature is refused', async () => {
+    const { app, clock } = await newApp();
+    const { authenticator, cookie } = await adminWithPasskey(app);
+    clock.advance(6 * 60_000);
+    const sign = () => post(app, '/api/v1/training/undertaking/sign', { version: '2026-1' }, cookie);
+    const unconfirmed = await sign();
+    expect(unconfirmed.statusCode).toBe(401);
+    expect(unconfirmed.json<{ code: string }>().code).toBe('step_up_required');
+    const stepOptions = await authOptions(app, '/api/v1/auth/passkey/step-up/options', cookie);
+    const stepped = await post(
+      app,
+      '/api/v1/auth/passkey/step-up',
+      { response: authenticator.assert(stepOptions) },
+      cookie,
+    );
+    expect(stepped.statusCode, stepped.body).toBe(200);
+    const signed = await sign();
+    expect(signed.statusCode, signed.body).toBe(201);
+    const rows = await app.db.selectFrom('e_signature').select(['method', 'signerLogin']).execute();
+    expect(rows).toEqual([{ method: 'passkey', signerLogin: 'qa.zhang' }]);
+    // The confirmation is used up by that one signature.
+    const session = await app.db
+      .selectFrom('auth_session')
+      .select('reauthMethod')
+      .where('stage', '=', 'complete')
+      .where('endedAt', 'is', null)
+      .execute();
+    expect(session.map((s) => s.reauthMethod)).not.toContain('passkey');
+  });
+
   test('SESS-09 ATK-MFA-6 adding and removing a passkey need a recent authentication; the last strong factor stays', async () => {
     const { app, clock } = await newApp();
     const { authenticator, cookie } = await adminWithPasskey(app);

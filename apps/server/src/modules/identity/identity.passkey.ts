@@ -620,7 +620,7 @@ export async function stepUpWithPasskey(
         if (!(await markUsed(tx, assertion, ctx.now))) return false;
         await tx
           .updateTable('auth_session')
-          .set({ authenticatedAt: ctx.now.toISOString() })
+          .set({ authenticatedAt: ctx.now.toISOString(), reauthMethod: 'passkey' })
           .where('id', '=', user.sessionId)
           .execute();
         await record(

@@ -85,6 +85,7 @@ export async function startSession(
       createdAt: now,
       lastSeenAt: now,
       authenticatedAt: complete ? now : null,
+      reauthMethod: null,
       expiresAt: new Date(ctx.now.getTime() + (complete ? SESSION_LIMITS.absoluteMs : PENDING_MS)).toISOString(),
       endedAt: null,
       endReason: null,

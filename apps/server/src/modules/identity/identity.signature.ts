@@ -67,9 +67,34 @@ async function reauthenticate(ctx: Ctx, code: string): Promise<void> {
   if (Number(claimed.numUpdatedRows) !== 1) throw wrongCode(ctx, user.sessionId);
   await ctx.db
     .updateTable('auth_session')
-    .set({ authenticatedAt: ctx.now.toISOString() })
+    .set({ authenticatedAt: ctx.now.toISOString(), reauthMethod: 'totp' })
     .where('id', '=', user.sessionId)
     .execute();
+}
+
+/** A passkey confirmation stands for one signature within this long. */
+export const PASSKEY_SIGNING_WINDOW_MS = 2 * 60_000;
+
+/**
+ * GSP-04 for accounts that confirm with a passkey: a passkey step-up from the last two minutes is
+ * used up by exactly one signature (a conditional update, so two requests cannot share it).
+ */
+async function consumePasskeyConfirmation(ctx: Ctx): Promise<void> {
+  const user = signedInUser(ctx);
+  const since = new Date(ctx.now.getTime() - PASSKEY_SIGNING_WINDOW_MS).toISOString();
+  const used = await ctx.db
+    .updateTable('auth_session')
+    .set({ reauthMethod: null })
+    .where('id', '=', user.sessionId)
+    .where('reauthMethod', '=', 'passkey')
+    .where('authenticatedAt', '>=', since)
+    .executeTakeFirst();
+  if (Number(used.numUpdatedRows) !== 1) {
+    throw new AppError(
+      'step_up_required',
+      'Confirm your identity for this signature: enter a code from your authenticator app, or confirm with your passkey first.',
+    );
+  }
 }
 
 /**
@@ -114,8 +139,11 @@ export type SignatureInput = {
   subject: { type: string; id: string };
   /** The record as signed; its canonical hash is stored, never the record itself. */
   recordValue: unknown;
-  /** A fresh authenticator code: the signer re-authenticates for every signature. */
-  code: string;
+  /**
+   * A fresh authenticator code — or, left out, a passkey confirmation (step-up) from the last two
+   * minutes that this signature uses up. Either way the signer re-authenticates for every signature.
+   */
+  code?: string | undefined;
 };
 
 export type Signature = {
@@ -139,7 +167,9 @@ export async function sign(ctx: Ctx, input: SignatureInput): Promise<Signature> 
   if (meaning.length === 0 || meaning.length > 200) {
     throw new AppError('validation_failed', 'State what the signature means (at most 200 characters).');
   }
-  await reauthenticate(ctx, input.code);
+  const method = input.code === undefined ? 'passkey' : 'totp';
+  if (input.code === undefined) await consumePasskeyConfirmation(ctx);
+  else await reauthenticate(ctx, input.code);
   const user = await ctx.db
     .selectFrom('user_account')
     .select(['id', 'name', 'login'])
@@ -172,7 +202,7 @@ export async function sign(ctx: Ctx, input: SignatureInput): Promise<Signature> 
       subjectType: input.subject.type,
       subjectId: input.subject.id,
       recordHash: hash,
-      method: 'totp',
+      method,
       signedAt,
       auditEventId: auditEventId ?? '',
     })

@@ -94,6 +94,8 @@ export type AuthSessionTable = {
   createdAt: string;
   lastSeenAt: string;
   authenticatedAt: string | null;
+  /** How the last step-up confirmed the user (`totp`, `passkey`); a passkey one signs once. */
+  reauthMethod: string | null;
   expiresAt: string;
   endedAt: string | null;
   endReason: string | null;

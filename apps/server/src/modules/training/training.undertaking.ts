@@ -48,7 +48,7 @@ export async function myUndertaking(ctx: Ctx): Promise<UndertakingResponse> {
  */
 export async function signUndertaking(
   ctx: Ctx,
-  input: { version: string; code: string },
+  input: { version: string; code?: string | undefined },
 ): Promise<UndertakingResponse> {
   const me = learner(ctx);
   const text = await currentUndertaking(ctx);

@@ -55,8 +55,9 @@ export const trainingEn: typeof trainingZhCN = {
   noCertificates: 'No certificates yet. They appear here when you pass a course quiz.',
   print: 'Print',
   signTitle: 'Sign the confidentiality undertaking',
+  signWithPasskey: 'Confirm with a passkey and sign',
   signIntro:
-    'Signing is an electronic signature: enter the current 6-digit code from your authenticator app to confirm it is you.',
+    'Signing is an electronic signature: confirm with your passkey, or enter the current 6-digit code from your authenticator app, to show it is you.',
   code: 'Code',
   codeFormat: 'The code has 6 digits',
   sign: 'Sign',
