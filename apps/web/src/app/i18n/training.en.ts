@@ -56,6 +56,8 @@ export const trainingEn: typeof trainingZhCN = {
   print: 'Print',
   signTitle: 'Sign the confidentiality undertaking',
   signWithPasskey: 'Confirm with a passkey and sign',
+  needStrongFactor:
+    'An electronic signature needs a passkey or an authenticator app (text-message codes cannot sign). Add a passkey under My security first.',
   signIntro:
     'Signing is an electronic signature: confirm with your passkey, or enter the current 6-digit code from your authenticator app, to show it is you.',
   code: 'Code',

@@ -53,6 +53,8 @@ export const trainingZhCN = {
   print: '打印',
   signTitle: '签署保密承诺书',
   signWithPasskey: '用通行密钥确认并签署',
+  needStrongFactor:
+    '电子签名需要通行密钥或身份验证器应用（短信验证码不能用于签名）。请先在“我的账号安全”中添加通行密钥。',
   signIntro: '签署是一次电子签名：请用通行密钥确认，或输入身份验证器应用当前显示的 6 位验证码，以确认是您本人。',
   code: '验证码',
   codeFormat: '验证码为 6 位数字',

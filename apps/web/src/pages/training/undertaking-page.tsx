@@ -53,6 +53,9 @@ export function UndertakingPage() {
       ) : (
         <Card title={t('training.signTitle')}>
           <Typography.Paragraph>{t('training.signIntro')}</Typography.Paragraph>
+          {factors.isSuccess && !hasPasskey && !hasCode && (
+            <Alert className="ml-form-notice" type="warning" showIcon title={t('training.needStrongFactor')} />
+          )}
           {hasPasskey && (
             <Space orientation="vertical" className="ml-form-notice">
               <Button
