@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 /**
@@ -116,4 +117,40 @@ export async function openPage(browser: Browser): Promise<Watched> {
     consoleErrors,
     violations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
   };
+}
+
+/** The first administrator's password in the browser tests (synthetic). */
+export const ADMIN_PASSWORD = 'correct horse battery staple 医疗';
+
+/**
+ * The first administrator through the screens, in English: setup link → account → authenticator
+ * app → recovery codes → home. Returns the authenticator (codes are computed in the test).
+ */
+export async function firstAdminInBrowser(page: Page, setupLink: string): Promise<TOTP> {
+  await page.context().addInitScript(() => localStorage.setItem('medledger.lang', 'en'));
+  await page.goto(setupLink);
+  await page.getByRole('button', { name: 'Create the administrator account' }).waitFor();
+  // The page drops the token from the address bar as soon as it has read it.
+  if (page.url().includes('token=')) throw new Error(`the setup token stayed in the address bar: ${page.url()}`);
+  await page.getByLabel('Login').fill('qa.zhang');
+  await page.getByLabel('Name').fill('张卫国');
+  await page.getByLabel('Password', { exact: true }).fill(ADMIN_PASSWORD);
+  await page.getByLabel('Confirm the password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Create the administrator account' }).click();
+  await page.waitForURL('**/enrol-totp');
+  await page.getByRole('button', { name: 'Use an authenticator app' }).click();
+  const secretText = (await page.getByTestId('totp-secret').textContent()) ?? '';
+  const totp = new TOTP({
+    algorithm: 'SHA1',
+    digits: 6,
+    period: 30,
+    secret: Secret.fromBase32(secretText.replace(/\s/g, '')),
+  });
+  await page.getByLabel('Code', { exact: true }).fill(totp.generate());
+  await page.getByRole('button', { name: 'Finish set-up' }).click();
+  await page.getByText('Store your recovery codes').waitFor();
+  await page.getByText('I have stored the recovery codes safely').click();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+  return totp;
 }

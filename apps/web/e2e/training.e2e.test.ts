@@ -1,7 +1,6 @@
 import { type Browser, type Page } from 'playwright-core';
-import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, openPage, startMedLedger, type E2eServer } from './support';
+import { firstAdminInBrowser, launchChromium, openPage, startMedLedger, type E2eServer } from './support';
 import { SECURITY_BASICS } from '../../server/migrations/training-seed-data.js';
 
 /**
@@ -31,28 +30,7 @@ describe('training centre in a real browser', () => {
     const link = /https:\/\/localhost:\d+\/setup#token=[A-Za-z0-9_-]{43}/.exec(output())?.[0];
     expect(link).toBeDefined();
     const { page, violations, consoleErrors } = await openPage(browser);
-    await page.context().addInitScript(() => localStorage.setItem('medledger.lang', 'en'));
-    await page.goto(link!);
-    const password = 'correct horse battery staple 医疗';
-    await page.getByLabel('Login').fill('qa.zhang');
-    await page.getByLabel('Name').fill('张卫国');
-    await page.getByLabel('Password', { exact: true }).fill(password);
-    await page.getByLabel('Confirm the password').fill(password);
-    await page.getByRole('button', { name: 'Create the administrator account' }).click();
-    await page.waitForURL('**/enrol-totp');
-    await page.getByRole('button', { name: 'Use an authenticator app' }).click();
-    const secretText = (await page.getByTestId('totp-secret').textContent()) ?? '';
-    const totp = new TOTP({
-      algorithm: 'SHA1',
-      digits: 6,
-      period: 30,
-      secret: Secret.fromBase32(secretText.replace(/\s/g, '')),
-    });
-    await page.getByLabel('Code', { exact: true }).fill(totp.generate());
-    await page.getByRole('button', { name: 'Finish set-up' }).click();
-    await page.getByText('I have stored the recovery codes safely').click();
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.waitForURL((url) => url.pathname === '/');
+    await firstAdminInBrowser(page, link!);
     admin = page;
 
     await page.getByRole('menuitem', { name: 'Training' }).click();

@@ -340,18 +340,24 @@ export async function signInWithPasskey(
   });
 }
 
-/** Second factor after the password, step 1: a challenge for this user's passkeys. */
-export async function passkeyMfaOptions(ctx: Ctx, rpOrNull: RelyingParty | null) {
-  const rp = requireRp(rpOrNull);
-  const session = pendingSession(ctx, 'password');
-  throttle(ctx);
+/**
+ * Authentication options for a known user (second factor, step-up): a single-use challenge bound to
+ * the user and session, limited to that user's own credentials, user verification required.
+ */
+async function ownCredentialOptions(
+  ctx: Ctx,
+  rp: RelyingParty,
+  purpose: PasskeyCeremony,
+  binding: { userId: string; sessionId: string },
+  none: string,
+): Promise<PasskeyAuthenticationOptions> {
   const credentials = await ctx.db
     .selectFrom('webauthn_credential')
     .select(['credentialId', 'transports'])
-    .where('userId', '=', session.userId)
+    .where('userId', '=', binding.userId)
     .execute();
-  if (credentials.length === 0) throw new AppError('conflict', 'This account has no passkey; use another way.');
-  const challenge = await issueChallenge(ctx, 'mfa', { userId: session.userId, sessionId: session.id });
+  if (credentials.length === 0) throw new AppError('conflict', none);
+  const challenge = await issueChallenge(ctx, purpose, binding);
   const options = await generateAuthenticationOptions({
     rpID: rp.id,
     challenge,
@@ -360,6 +366,20 @@ export async function passkeyMfaOptions(ctx: Ctx, rpOrNull: RelyingParty | null)
     allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: transportsOf(c.transports) })),
   });
   return options as PasskeyAuthenticationOptions;
+}
+
+/** Second factor after the password, step 1: a challenge for this user's passkeys. */
+export async function passkeyMfaOptions(ctx: Ctx, rpOrNull: RelyingParty | null) {
+  const rp = requireRp(rpOrNull);
+  const session = pendingSession(ctx, 'password');
+  throttle(ctx);
+  return ownCredentialOptions(
+    ctx,
+    rp,
+    'mfa',
+    { userId: session.userId, sessionId: session.id },
+    'This account has no passkey; use another way.',
+  );
 }
 
 /** Second factor after the password, step 2 (outside a request transaction; failures count). */
@@ -583,21 +603,7 @@ export async function addPasskey(
 export async function passkeyStepUpOptions(ctx: Ctx, rpOrNull: RelyingParty | null) {
   const rp = requireRp(rpOrNull);
   const user = signedIn(ctx);
-  const credentials = await ctx.db
-    .selectFrom('webauthn_credential')
-    .select(['credentialId', 'transports'])
-    .where('userId', '=', user.userId)
-    .execute();
-  if (credentials.length === 0) throw new AppError('conflict', 'You have no passkey; use your authenticator app.');
-  const challenge = await issueChallenge(ctx, 'step_up', user);
-  const options = await generateAuthenticationOptions({
-    rpID: rp.id,
-    challenge,
-    timeout: PASSKEY.challengeTtlMs,
-    userVerification: 'required',
-    allowCredentials: credentials.map((c) => ({ id: c.credentialId, transports: transportsOf(c.transports) })),
-  });
-  return options as PasskeyAuthenticationOptions;
+  return ownCredentialOptions(ctx, rp, 'step_up', user, 'You have no passkey; use your authenticator app.');
 }
 
 /**
