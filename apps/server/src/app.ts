@@ -14,6 +14,7 @@ import {
   type SmsSettings,
 } from './modules/identity/index.js';
 import { trainingRoutes } from './modules/training/index.js';
+import { MASTER_DATA_SEALED_COLUMNS, masterDataRoutes } from './modules/master-data/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
@@ -45,7 +46,7 @@ export type RuntimeOptions = {
 };
 
 /** Every column sealed by `keys`, from every module: rotation rewraps them and retirement checks them. */
-export const SEALED_COLUMNS: readonly SealedColumn[] = [...IDENTITY_SEALED_COLUMNS];
+export const SEALED_COLUMNS: readonly SealedColumn[] = [...IDENTITY_SEALED_COLUMNS, ...MASTER_DATA_SEALED_COLUMNS];
 
 /**
  * Assembles the long-lived services: runs the cryptographic self-tests (refusing to start on a
@@ -131,6 +132,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...auditRoutes,
     ...accessRoutes,
     ...trainingRoutes,
+    ...masterDataRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

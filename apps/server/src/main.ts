@@ -40,6 +40,7 @@ import {
   preloadPasswordPolicy,
 } from './modules/identity/index.js';
 import { sendTrainingReminders } from './modules/training/index.js';
+import { notifyExpiringDocuments } from './modules/master-data/index.js';
 import { systemClock } from './platform/clock.js';
 import { createDb, type DbHandle } from './platform/db/create-db.js';
 import { migrateToLatest, migrationStatus } from './platform/db/migrator.js';
@@ -211,6 +212,14 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
   const remindError = (err: unknown) => runtime.log.error({ err }, 'sending training reminders failed');
   await remind().catch(remindError);
   const reminders = every(3_600_000, remind, remindError);
+  // GSP art. 51(5): licence and certificate expiry reminders to QA (90 / 30 days, expired), hourly.
+  const expiry = async () => {
+    const { items } = await notifyExpiringDocuments(runtime);
+    if (items > 0) runtime.log.info({ items }, 'sent qualification expiry reminders');
+  };
+  const expiryError = (err: unknown) => runtime.log.error({ err }, 'sending qualification expiry reminders failed');
+  await expiry().catch(expiryError);
+  const expiryReminders = every(3_600_000, expiry, expiryError);
   const verifier = every(
     config.auditVerifyHours * 3_600_000,
     () => verifyAndRecord(runtime, 'schedule'),
@@ -257,7 +266,9 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       redirect?.close();
       void app
         .close()
-        .then(() => Promise.all([verifier.stop(), keyReload.stop(), accounts.stop(), reminders.stop()]))
+        .then(() =>
+          Promise.all([verifier.stop(), keyReload.stop(), accounts.stop(), reminders.stop(), expiryReminders.stop()]),
+        )
         .then(() => backups?.stop())
         .then(() => sealer.stop())
         .then(() => handle.close())

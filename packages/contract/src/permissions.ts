@@ -1,3 +1,4 @@
+import { MASTER_DATA_PERMISSIONS } from './master-data.js';
 import { TRAINING_PERMISSIONS } from './training.js';
 
 /**
@@ -43,6 +44,7 @@ export const PERMISSIONS = {
     en: 'View system information (version, database, migrations)',
   },
   ...TRAINING_PERMISSIONS,
+  ...MASTER_DATA_PERMISSIONS,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 /** One permission name from {@link PERMISSIONS}. */

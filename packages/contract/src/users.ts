@@ -117,6 +117,7 @@ export const NOTIFICATION_KINDS = [
   'sessions_ended',
   'training_due',
   'training_expired',
+  'qualification_expiring',
 ] as const;
 
 export const NotificationListResponse = z.object({

@@ -1,4 +1,10 @@
-import { roleDefinition, type RoleAssignmentView, type Permission } from '@medledger/contract';
+import {
+  BUILTIN_ROLES,
+  roleDefinition,
+  type RoleAssignmentView,
+  type Permission,
+  type RoleDefinition,
+} from '@medledger/contract';
 import { record } from '../audit/index.js';
 import { endUserSessions, requireRecentAuthentication } from '../identity/index.js';
 import { trainingStatus } from '../training/index.js';
@@ -7,6 +13,8 @@ import { AppError } from '../../platform/errors.js';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
 import type { AccessAssignmentTable } from './access.tables.js';
+
+const BUILTIN_ROLE_LIST: readonly RoleDefinition[] = BUILTIN_ROLES;
 
 /**
  * The roles and permissions a user holds now: their active assignments. A role whose required
@@ -23,10 +31,11 @@ export async function resolveRoles(
   permissions: Set<Permission>;
   privileged: boolean;
   suspended: Map<Permission, string>;
+  sites: Map<Permission, Set<string>>;
 }> {
   const rows = await db
     .selectFrom('access_assignment')
-    .select('roleCode')
+    .select(['roleCode', 'site'])
     .where('userId', '=', userId)
     .where('status', '=', 'active')
     .execute();
@@ -34,6 +43,7 @@ export async function resolveRoles(
   const permissions = new Set<Permission>();
   const suspended = new Map<Permission, string>();
   let privileged = false;
+  const current = new Set<string>();
   for (const code of roles) {
     const def = roleDefinition(code);
     if (def === undefined) continue;
@@ -41,12 +51,48 @@ export async function resolveRoles(
     const lapsed = await lapsedTraining(db, userId, def.requiresTraining ?? [], now);
     if (lapsed === null) {
       for (const p of def.permissions) permissions.add(p);
+      current.add(code);
     } else {
       for (const p of def.permissions) suspended.set(p, lapsed);
     }
   }
   for (const p of permissions) suspended.delete(p);
-  return { roles, permissions, privileged, suspended };
+  return {
+    roles,
+    permissions,
+    privileged,
+    suspended,
+    sites: sitesOf(
+      rows.filter((r) => current.has(r.roleCode)),
+      permissions,
+    ),
+  };
+}
+
+/**
+ * AC-02: for each permission, the sites it is held for — unless one of the assignments granting it
+ * covers the whole organisation (`site` null), in which case it is left out (organisation-wide).
+ */
+function sitesOf(
+  rows: { roleCode: string; site: string | null }[],
+  held: Set<Permission>,
+): Map<Permission, Set<string>> {
+  const sites = new Map<Permission, Set<string>>();
+  const orgWide = new Set<Permission>();
+  for (const row of rows) {
+    for (const p of roleDefinition(row.roleCode)?.permissions ?? []) {
+      if (!held.has(p)) continue;
+      if (row.site === null) {
+        orgWide.add(p);
+        continue;
+      }
+      const set = sites.get(p) ?? new Set<string>();
+      set.add(row.site);
+      sites.set(p, set);
+    }
+  }
+  for (const p of orgWide) sites.delete(p);
+  return sites;
 }
 
 /** Advice naming the first required course that is not current, or null when all are. */
@@ -270,4 +316,22 @@ export async function revokeAssignment(ctx: Ctx, id: string, reason: string): Pr
     data: { assignmentId: id, roleCode: row.roleCode, site: row.site, sessionsEnded },
   });
   return view(ctx, id);
+}
+
+/**
+ * Active users who hold `permission` through an active role assignment (e.g. QA for expiry
+ * reminders). Training gating is not applied: a reminder should reach them anyway.
+ */
+export async function usersWithPermission(db: Db, permission: Permission): Promise<string[]> {
+  const roles = BUILTIN_ROLE_LIST.filter((r) => r.permissions.includes(permission)).map((r) => r.code);
+  if (roles.length === 0) return [];
+  const rows = await db
+    .selectFrom('access_assignment')
+    .select('userId')
+    .distinct()
+    .where('status', '=', 'active')
+    .where('roleCode', 'in', roles)
+    .orderBy('userId')
+    .execute();
+  return rows.map((r) => r.userId);
 }

@@ -7,3 +7,5 @@ import './access.tables.js';
 export { accessRoutes } from './access.routes.js';
 /** The role resolver the identity module's authenticator uses (wired in by the composition root). */
 export { resolveRoles } from './access.roles.js';
+/** Users holding a permission through an active assignment (for notifications to a post, e.g. QA). */
+export { usersWithPermission } from './access.roles.js';

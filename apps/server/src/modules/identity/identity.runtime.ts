@@ -19,6 +19,8 @@ export type RoleResolver = (
   privileged: boolean;
   /** Permissions held through a role whose required training has lapsed (TRN-02), with advice. */
   suspended?: ReadonlyMap<Permission, string>;
+  /** AC-02: permissions held only through site-limited assignments, with those sites. */
+  sites?: ReadonlyMap<Permission, ReadonlySet<string>>;
 }>;
 
 /** Settings the identity module reads at run time. */

@@ -203,6 +203,9 @@ export function sessionAuthenticator(runtime: Runtime): Authenticator {
     // Assignments are read on every request: a revoked role stops working on the next one (SESS-06).
     const assigned = await runtime.identity.roles?.(runtime.db, row.userId, now);
     const permissions = permissionsOf(row);
+    // Permissions of the bootstrap role are organisation-wide; the rest keep their sites (AC-02).
+    const sites = new Map(assigned?.sites ?? []);
+    for (const p of permissions) sites.delete(p);
     for (const p of assigned?.permissions ?? []) permissions.add(p);
     const actor: Actor = {
       kind: 'user',
@@ -211,6 +214,7 @@ export function sessionAuthenticator(runtime: Runtime): Authenticator {
       roles: [...(row.bootstrapRole === null ? [] : [row.bootstrapRole]), ...(assigned?.roles ?? [])],
       permissions,
       ...(assigned?.suspended !== undefined && assigned.suspended.size > 0 ? { suspended: assigned.suspended } : {}),
+      ...(sites.size > 0 ? { sites } : {}),
       sessionHash: row.tokenHash,
       ...(row.authMethod === null ? {} : { authMethod: row.authMethod }),
     };

@@ -18,7 +18,21 @@ export type Actor = {
    * what to do about it; the platform's 403 then says so instead of "not in your roles".
    */
   suspended?: ReadonlyMap<Permission, string>;
+  /**
+   * AC-02 data scope: permissions the actor holds only for some sites (warehouses), with those
+   * sites. A permission not listed here is held for the whole organisation.
+   */
+  sites?: ReadonlyMap<Permission, ReadonlySet<string>>;
 };
+
+/**
+ * AC-02: the sites in which the actor may use `permission`: `'all'` for the whole organisation,
+ * otherwise the set of site codes. Repository lookups filter by this, never by request input.
+ */
+export function siteScope(actor: Actor, permission: Permission): 'all' | ReadonlySet<string> {
+  if (!actor.permissions.has(permission)) return new Set();
+  return actor.sites?.get(permission) ?? 'all';
+}
 
 /** The caller's server-side session, whatever its stage (password checked, factor enrolment, complete). */
 export type SessionRef = {

@@ -497,6 +497,8 @@ export const en: Resources = {
         'Your training {{courseCode}} expires on {{expiresOn}}. Renew it under Training: read the course and pass the quiz.',
       training_expired:
         'Your training {{courseCode}} expired on {{expiresOn}}; permissions that require it may be suspended. Renew it under Training.',
+      qualification_expiring:
+        '{{count}} qualification documents expire within {{days}} days or have expired (first: {{first}}). See Master data → Expiry.',
     },
   },
   users: {
@@ -628,6 +630,7 @@ export const en: Resources = {
     not_found: 'The requested resource does not exist.',
     method_not_allowed: 'The server does not support this operation.',
     conflict: 'The data was changed by someone else. Refresh and try again.',
+    qualification_blocked: 'Refused by the qualification check:',
     invalid_credentials:
       'The login or password is incorrect, or the account is temporarily locked. Check them and try again in a few minutes, or ask an administrator.',
     step_up_required: 'This action needs you to confirm your identity again.',

@@ -464,6 +464,8 @@ export const zhCN = {
       training_due: '您的培训课程 {{courseCode}} 将于 {{expiresOn}} 到期，请在“培训”中及时重新学习并通过测验。',
       training_expired:
         '您的培训课程 {{courseCode}} 已于 {{expiresOn}} 过期，相关权限可能已暂停。请在“培训”中重新学习并通过测验。',
+      qualification_expiring:
+        '有 {{count}} 份资质证照将在 {{days}} 天内到期或已过期（最早：{{first}}），请在“主数据 → 证照效期”中查看。',
     },
   },
   users: {
@@ -591,6 +593,7 @@ export const zhCN = {
     not_found: '请求的资源不存在。',
     method_not_allowed: '服务器不支持此操作。',
     conflict: '数据已被其他操作修改，请刷新后重试。',
+    qualification_blocked: '资质校验未通过，不能开具该单据：',
     invalid_credentials: '账号或密码不正确，或账号已被临时锁定。请核对后稍候再试，或联系管理员。',
     step_up_required: '此操作需要再次验证您的身份。',
     link_invalid: '此密码链接无效：已被使用、已被新链接取代或已过期。请联系管理员重新发送。',
