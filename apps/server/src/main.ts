@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { parseUdi, UDI_ISSUERS } from '@medledger/contract';
 import { Command, CommanderError } from 'commander';
 import { migrations } from '../migrations/index.js';
 import { buildApp, createRuntime } from './app.js';
@@ -49,8 +50,19 @@ import { ensureTlsMaterial, tlsServerOptions } from './platform/http/tls.js';
 import { createLogger } from './platform/logger.js';
 import { defaultWebDir, serverVersion } from './paths.js';
 
-type Out = { out: (s: string) => void; err: (s: string) => void };
-const stdio: Out = { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) };
+type Out = { out: (s: string) => void; err: (s: string) => void; readStdin?: () => Promise<Buffer> };
+
+async function readProcessStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const stdio: Out = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+  readStdin: readProcessStdin,
+};
 
 class ExitError extends Error {
   constructor(readonly exitCode: number) {
@@ -277,6 +289,58 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+}
+
+/** `medledger udi parse`: pure parsing, so no configuration, database or keys are opened. */
+async function udiParse(
+  io: Out,
+  scanArg: string | undefined,
+  opts: { json?: boolean; stdin?: boolean },
+): Promise<number> {
+  if ((scanArg === undefined) === (opts.stdin !== true)) {
+    io.err('Give the scan either as an argument or with --stdin (not both).\n');
+    return 2;
+  }
+  let scan = scanArg ?? '';
+  if (opts.stdin === true) {
+    const bytes = await (io.readStdin ?? readProcessStdin)();
+    scan = bytes.toString('utf8').replace(/\r?\n$/, '');
+  }
+  const parsed = parseUdi(scan);
+  if (!parsed.ok) {
+    if (opts.json === true) io.err(`${JSON.stringify({ error: parsed.error }, null, 2)}\n`);
+    else io.err(`Not a valid UDI (${parsed.error.code}): ${parsed.error.message}\n`);
+    return 1;
+  }
+  const udi = parsed.udi;
+  if (opts.json === true) {
+    io.out(`${JSON.stringify(udi, null, 2)}\n`);
+    return 0;
+  }
+  const unspecified = (flag: boolean | undefined, what: string) => (flag === true ? ` (day not given: ${what})` : '');
+  const rows: [string, string | undefined][] = [
+    ['Issuer (发码机构)', `${udi.issuer} — ${UDI_ISSUERS[udi.issuer].en}`],
+    ['UDI-DI (产品标识)', udi.di],
+    ['Packaging level (包装层级)', udi.packagingLevel],
+    ['Lot (批号)', udi.lot],
+    ['Serial (序列号)', udi.serial],
+    [
+      'Production date (生产日期)',
+      udi.productionDate && udi.productionDate + unspecified(udi.productionDayUnspecified, 'first of the month'),
+    ],
+    [
+      'Expiry date (失效日期)',
+      udi.expiryDate && udi.expiryDate + unspecified(udi.expiryDayUnspecified, 'end of the month'),
+    ],
+    ['Symbology', udi.symbology],
+    ['Normalised', udi.normalised],
+  ];
+  // Chinese characters take two columns in a terminal.
+  const columns = (text: string) =>
+    [...text].reduce((n, ch) => n + (/[\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+  const width = Math.max(...rows.map(([label]) => columns(label)));
+  for (const [label, value] of rows) io.out(`${label}:${' '.repeat(width + 2 - columns(label))}${value ?? '—'}\n`);
+  return 0;
 }
 
 function buildProgram(io: Out, result: { code: number }): Command {
@@ -592,6 +656,23 @@ function buildProgram(io: Out, result: { code: number }): Command {
         });
       },
     );
+
+  const udi = program
+    .command('udi')
+    .description('UDI barcodes (GS1, MA, AHM); needs no database, configuration or keys');
+  udi
+    .command('parse [scan]')
+    .description(
+      'parse one scanned UDI: print issuer, UDI-DI, packaging level, lot, serial and dates; exit 1 with the reason if it is not valid',
+    )
+    .option('--json', 'print the parsed UDI as JSON')
+    .option(
+      '--stdin',
+      'read the scan from standard input (raw bytes, so ASCII 29 separators survive; one trailing line end is removed)',
+    )
+    .action(async (scan: string | undefined, opts: { json?: boolean; stdin?: boolean }) => {
+      result.code = await udiParse(io, scan, opts);
+    });
 
   return program;
 }

@@ -153,3 +153,90 @@ describe(`the medledger command on ${testDialect()}`, () => {
     }
   });
 });
+
+describe('medledger udi parse: no database, configuration or keys', () => {
+  const gtin = '09506000134352';
+  const scan = `]d201${gtin}112503011727030010LOT-7\x1d21SN42`;
+
+  test('VAL-01 prints issuer, UDI-DI, packaging level, lot, serial and dates, one per line', async () => {
+    const r = await run('udi', 'parse', scan.replace('\x1d', '^'));
+    expect(r.code, r.text).toBe(0);
+    expect(r.text).toMatch(/^Issuer \(发码机构\):\s+GS1 — GS1 \(GS1 China, prefixes 690–699, and GS1 worldwide\)$/m);
+    expect(r.text).toMatch(/^UDI-DI \(产品标识\):\s+09506000134352$/m);
+    expect(r.text).toMatch(/^Packaging level \(包装层级\):\s+0$/m);
+    expect(r.text).toMatch(/^Lot \(批号\):\s+LOT-7$/m);
+    expect(r.text).toMatch(/^Serial \(序列号\):\s+SN42$/m);
+    expect(r.text).toMatch(/^Production date \(生产日期\):\s+2025-03-01$/m);
+    expect(r.text).toMatch(/^Expiry date \(失效日期\):\s+2027-03-31 \(day not given: end of the month\)$/m);
+  });
+
+  test('VAL-01 --json prints the parsed UDI; --stdin reads raw bytes with ASCII 29 separators', async () => {
+    const c = capture();
+    const io = { ...c.io, readStdin: () => Promise.resolve(Buffer.from(`${scan}\n`, 'latin1')) };
+    const code = await main(['node', 'medledger', 'udi', 'parse', '--stdin', '--json'], io);
+    expect(code, c.text()).toBe(0);
+    const udi = JSON.parse(c.out.join('')) as Record<string, unknown>;
+    expect(udi).toMatchObject({
+      issuer: 'GS1',
+      raw: scan,
+      symbology: ']d2',
+      di: gtin,
+      lot: 'LOT-7',
+      serial: 'SN42',
+      expiryDate: '2027-03-31',
+      expiryDayUnspecified: true,
+      normalised: `(01)${gtin}(11)250301(17)270300(10)LOT-7(21)SN42`,
+    });
+    const both = await run('udi', 'parse', scan, '--stdin');
+    expect(both.code).toBe(2);
+    const none = await run('udi', 'parse');
+    expect(none.code).toBe(2);
+  });
+
+  test('VAL-01 VAL-10 a bad check digit exits 1 naming the AI and the position', async () => {
+    const c = capture();
+    const code = await main(['node', 'medledger', 'udi', 'parse', `]d201${gtin.slice(0, 13)}417270331`], c.io);
+    expect(code).toBe(1);
+    expect(c.out.join('')).toBe('');
+    expect(c.err.join('')).toBe(
+      'Not a valid UDI (invalid_check_digit): AI (01) at position 3: check digit should be 2, found 4\n',
+    );
+  });
+
+  test('VAL-01 a bad date exits 1 with the reason; --json puts the error on stderr', async () => {
+    const r = await run('udi', 'parse', `]d201${gtin}17251332`);
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('AI (17) at position 19: 251332 is not a valid date (month 13)');
+    const c = capture();
+    const code = await main(['node', 'medledger', 'udi', 'parse', `01${gtin}17250229`, '--json'], c.io);
+    expect(code).toBe(1);
+    expect(JSON.parse(c.err.join(''))).toEqual({
+      error: {
+        code: 'invalid_date',
+        message: 'AI (17) at position 16: 250229 is not a valid date (day 29: February 2025 has 28 days)',
+        ai: '17',
+        position: 16,
+      },
+    });
+  });
+
+  test('works on a fresh machine: no MEDLEDGER settings, nothing created on disk; MA codes too', async () => {
+    const before = { ...process.env };
+    const fresh = path.join(dir, 'never-created');
+    for (const k of Object.keys(process.env)) if (k.startsWith('MEDLEDGER_')) delete process.env[k];
+    process.env.MEDLEDGER_DATA_DIR = fresh;
+    process.env.MEDLEDGER_CONFIG = path.join(fresh, 'missing.json');
+    try {
+      const r = await run('udi', 'parse', 'MA.156.M0.100204.13351764.Sx00008.M220117.L20220117.E220130.C3');
+      expect(r.code, r.text).toBe(0);
+      expect(r.text).toMatch(/^UDI-DI \(产品标识\):\s+MA\.156\.M0\.100204\.13351764$/m);
+      expect(r.text).toMatch(/^Lot \(批号\):\s+20220117$/m);
+      expect(existsSync(fresh)).toBe(false);
+      const help = await run('udi', 'parse', '--help');
+      expect(help.code).toBe(0);
+      expect(help.text).toMatch(/Usage: medledger udi parse/);
+    } finally {
+      process.env = before;
+    }
+  });
+});

@@ -59,7 +59,7 @@ export const BUILTIN_ROLES = [
       'access.role.assign',
       'access.assignment.approve',
       'identity.user.read',
-      'masterData.record.read',
+      'master-data.record.read',
     ],
   },
   {
@@ -80,7 +80,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '对企业质量管理全面负责。',
     descriptionEn: 'Overall responsibility for quality management.',
     highRisk: false,
-    permissions: ['system.info.read', 'masterData.record.read'],
+    permissions: ['system.info.read', 'master-data.record.read'],
   },
   {
     code: 'qa-manager',
@@ -90,10 +90,10 @@ export const BUILTIN_ROLES = [
     descriptionEn: 'First-business approval, quality veto, nonconforming goods and recalls.',
     highRisk: false,
     permissions: [
-      'masterData.record.read',
-      'masterData.record.edit',
-      'masterData.change.approve',
-      'masterData.warehouse.manage',
+      'master-data.record.read',
+      'master-data.record.edit',
+      'master-data.change.approve',
+      'master-data.warehouse.manage',
     ],
     requiresTraining: ['security-basics'],
   },
@@ -104,7 +104,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '采购订单与供应商联系。',
     descriptionEn: 'Purchase orders and suppliers.',
     highRisk: false,
-    permissions: ['masterData.record.read'],
+    permissions: ['master-data.record.read'],
   },
   {
     code: 'receiving',
@@ -113,7 +113,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '到货核对与收货记录。',
     descriptionEn: 'Checking and recording deliveries.',
     highRisk: false,
-    permissions: ['masterData.record.read'],
+    permissions: ['master-data.record.read'],
   },
   {
     code: 'acceptance',
@@ -122,7 +122,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '按 GSP 逐批验收并签名。',
     descriptionEn: 'Batch acceptance inspection and sign-off under GSP.',
     highRisk: false,
-    permissions: ['masterData.record.read'],
+    permissions: ['master-data.record.read'],
   },
   {
     code: 'warehouse',
@@ -131,7 +131,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '在库储存、养护检查与温湿度记录。',
     descriptionEn: 'Storage, maintenance checks and climate records.',
     highRisk: false,
-    permissions: ['masterData.record.read'],
+    permissions: ['master-data.record.read'],
   },
   {
     code: 'sales',
@@ -140,7 +140,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '销售订单与客户资质核对。',
     descriptionEn: 'Sales orders and customer licence checks.',
     highRisk: false,
-    permissions: ['masterData.record.read'],
+    permissions: ['master-data.record.read'],
   },
   {
     code: 'outbound-review',
@@ -149,7 +149,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '出库复核并签名。',
     descriptionEn: 'Outbound review and sign-off.',
     highRisk: false,
-    permissions: ['masterData.record.read'],
+    permissions: ['master-data.record.read'],
   },
   {
     code: 'finance',
@@ -158,7 +158,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '价格、结算与发票。',
     descriptionEn: 'Prices, settlement and invoices.',
     highRisk: false,
-    permissions: ['masterData.record.read'],
+    permissions: ['master-data.record.read'],
   },
   {
     code: 'clinical-use',
@@ -167,7 +167,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '医院侧植入与设备使用记录。',
     descriptionEn: 'Implant and equipment usage records on the hospital side.',
     highRisk: false,
-    permissions: ['masterData.record.read'],
+    permissions: ['master-data.record.read'],
     requiresTraining: ['privacy-pipl'],
   },
 ] as const satisfies readonly RoleDefinition[];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseUdi, UDI_ISSUERS, type UdiIssuer } from './udi/index.js';
 
 /**
  * Quality master data (GSP arts. 53, 54, 82; GSPI ※5.51 check 3): parties with their licences and
@@ -9,19 +10,19 @@ import { z } from 'zod';
 
 /** Permissions of the master-data module, merged into the catalogue. */
 export const MASTER_DATA_PERMISSIONS = {
-  'masterData.record.read': {
+  'master-data.record.read': {
     zh: '查看供应商、客户、产品、证照与仓库（在数据范围内）',
     en: 'View suppliers, customers, products, licences and warehouses (within the data scope)',
   },
-  'masterData.record.edit': {
+  'master-data.record.edit': {
     zh: '新建或修改质量主数据（首营资料），上传证照扫描件；须经质量审批后生效',
     en: 'Propose new quality master data (first-business files) and changes, upload document scans; effective after QA approval',
   },
-  'masterData.change.approve': {
+  'master-data.change.approve': {
     zh: '以电子签名审批或驳回首营与主数据变更',
     en: 'Approve or reject first-business files and master-data changes with an electronic signature',
   },
-  'masterData.warehouse.manage': {
+  'master-data.warehouse.manage': {
     zh: '维护仓库、库区（待验、合格、不合格、发货、退货）与货位',
     en: 'Maintain warehouses, storage areas (quarantine, qualified, nonconforming, shipping, returns) and locations',
   },
@@ -171,45 +172,35 @@ export type ProposePartyInput = z.infer<typeof ProposePartyInput>;
 export const STORAGE_CONDITIONS = ['normal', 'cold_2_8', 'frozen_minus_20'] as const;
 export type StorageCondition = (typeof STORAGE_CONDITIONS)[number];
 
-export const UDI_ISSUERS = ['GS1', 'MA', 'AHM'] as const;
-export type UdiIssuer = (typeof UDI_ISSUERS)[number];
-
-/** GS1 mod-10 check digit over every digit but the last (weights 3,1,3,… from the right). */
-export function gs1Mod10Valid(digits: string): boolean {
-  if (!/^\d{8,18}$/.test(digits)) return false;
-  let sum = 0;
-  const body = digits.slice(0, -1);
-  for (let i = 0; i < body.length; i++) {
-    const d = body.charCodeAt(body.length - 1 - i) - 48;
-    sum += i % 2 === 0 ? d * 3 : d;
-  }
-  return (10 - (sum % 10)) % 10 === Number(digits.at(-1));
-}
+/** The UDI issuing agencies recognised in China, as an enum for schemas. */
+export const UDI_ISSUER_CODES = Object.keys(UDI_ISSUERS) as [UdiIssuer, ...UdiIssuer[]];
 
 export const UdiDiInput = z
   .strictObject({
-    issuer: z.enum(UDI_ISSUERS),
+    issuer: z.enum(UDI_ISSUER_CODES),
     di: z.string().trim().min(1).max(60),
   })
   .superRefine((d, issue) => {
-    const ok =
-      d.issuer === 'GS1'
-        ? /^\d{14}$/.test(d.di) && gs1Mod10Valid(d.di)
-        : d.issuer === 'MA'
-          ? /^MA\.\d{3}\.[A-Z0-9]{2}\.[A-Z0-9]+\.[A-Z0-9]+$/.test(d.di)
-          : /^MF[A-Za-z0-9]{1,13}$/.test(d.di);
-    if (!ok) {
+    // A DI is what the parser reads from a DI-only scan of that issuer (check digit, segments).
+    const parsed = parseUdi(d.di);
+    if (!parsed.ok || parsed.udi.issuer !== d.issuer || parsed.udi.elements.length !== 1) {
       issue.addIssue({
         code: 'custom',
         path: ['di'],
-        message:
-          d.issuer === 'GS1'
+        message: parsed.ok
+          ? d.issuer === 'GS1'
             ? 'a GTIN-14 with a valid check digit'
             : d.issuer === 'MA'
               ? 'the five MA segments, e.g. MA.156.M0.100204.13351764'
-              : 'MF followed by the product code',
+              : 'MF followed by the product code'
+          : parsed.error.message,
       });
     }
+  })
+  // Stored as the parser reads it from a scan (an AHM DI without its `MF` prefix), so a scan finds it.
+  .transform((d) => {
+    const parsed = parseUdi(d.di);
+    return { issuer: d.issuer, di: parsed.ok ? parsed.udi.di : d.di };
   });
 export type UdiDiInput = z.infer<typeof UdiDiInput>;
 
@@ -327,7 +318,7 @@ export const PackageLevelView = z.object({
   level: z.number().int(),
   unit: z.string(),
   quantity: z.number().int(),
-  dis: z.array(z.object({ issuer: z.enum(UDI_ISSUERS), di: z.string() })),
+  dis: z.array(z.object({ issuer: z.enum(UDI_ISSUER_CODES), di: z.string() })),
 });
 
 export const ProductView = z.object({
@@ -558,7 +549,7 @@ export const WarehouseResponse = z.object({ warehouse: WarehouseView });
 
 /** Audit events of the master-data module, merged into the audit catalogue. No ID numbers. */
 export const MASTER_DATA_AUDIT_EVENTS = {
-  'masterData.change.proposed': {
+  'master-data.change.proposed': {
     zh: '提交主数据（首营/变更）',
     en: 'Master-data change proposed',
     category: 'business',
@@ -572,7 +563,7 @@ export const MASTER_DATA_AUDIT_EVENTS = {
       changedFields: z.array(z.string()),
     }),
   },
-  'masterData.change.approved': {
+  'master-data.change.approved': {
     zh: '审批通过主数据',
     en: 'Master-data change approved',
     category: 'business',
@@ -585,7 +576,7 @@ export const MASTER_DATA_AUDIT_EVENTS = {
       recordHash: z.string(),
     }),
   },
-  'masterData.change.rejected': {
+  'master-data.change.rejected': {
     zh: '驳回主数据',
     en: 'Master-data change rejected',
     category: 'business',
@@ -597,13 +588,13 @@ export const MASTER_DATA_AUDIT_EVENTS = {
       signatureId: z.string(),
     }),
   },
-  'masterData.certificate.cancelled': {
+  'master-data.certificate.cancelled': {
     zh: '登记注册证注销',
     en: 'Registration certificate cancelled',
     category: 'business',
     data: z.strictObject({ productId: z.string(), certificateNo: z.string() }),
   },
-  'masterData.trade.blocked': {
+  'master-data.trade.blocked': {
     zh: '资质校验拒绝交易',
     en: 'Trade refused by the qualification check',
     category: 'business',
@@ -614,25 +605,25 @@ export const MASTER_DATA_AUDIT_EVENTS = {
       reasons: z.array(z.enum(TRADE_BLOCK_REASONS)),
     }),
   },
-  'masterData.warehouse.created': {
+  'master-data.warehouse.created': {
     zh: '新建仓库',
     en: 'Warehouse created',
     category: 'business',
     data: z.strictObject({ warehouseId: z.string(), code: z.string(), site: z.string() }),
   },
-  'masterData.area.created': {
+  'master-data.area.created': {
     zh: '新建库区',
     en: 'Storage area created',
     category: 'business',
     data: z.strictObject({ warehouseId: z.string(), areaId: z.string(), code: z.string(), zone: z.enum(GSP_ZONES) }),
   },
-  'masterData.location.created': {
+  'master-data.location.created': {
     zh: '新建货位',
     en: 'Location created',
     category: 'business',
     data: z.strictObject({ areaId: z.string(), locationId: z.string(), code: z.string() }),
   },
-  'masterData.expiry.notified': {
+  'master-data.expiry.notified': {
     zh: '证照到期提醒',
     en: 'Qualification expiry reminders sent',
     category: 'business',

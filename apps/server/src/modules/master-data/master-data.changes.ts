@@ -87,7 +87,7 @@ export async function fileChange(
     })
     .execute();
   await record(ctx, {
-    action: 'masterData.change.proposed',
+    action: 'master-data.change.proposed',
     outcome: 'success',
     resource: { type: `md_${input.entity}`, id: input.entityId },
     data: {

@@ -64,7 +64,7 @@ export async function decideChange(ctx: Ctx, changeId: string, input: DecideChan
     else await rejectFirstProduct(ctx, row.entityId);
   }
   await record(ctx, {
-    action: approve ? 'masterData.change.approved' : 'masterData.change.rejected',
+    action: approve ? 'master-data.change.approved' : 'master-data.change.rejected',
     outcome: 'success',
     resource: { type: `md_${row.entity}`, id: row.entityId },
     data: approve

@@ -102,7 +102,7 @@ export async function expiringDocuments(
 }
 
 /**
- * The daily job: tells every QA user (holders of `masterData.change.approve`) about documents that
+ * The daily job: tells every QA user (holders of `master-data.change.approve`) about documents that
  * reached a new warning level since the last run — one notification per run, each document and
  * level announced once. Audited as a system action.
  */
@@ -133,7 +133,7 @@ export async function notifyExpiringDocuments(
       fresh.push(item);
     }
     if (fresh.length === 0) return { items: 0, recipients: 0 };
-    const recipients = await usersWithPermission(db, 'masterData.change.approve');
+    const recipients = await usersWithPermission(db, 'master-data.change.approve');
     const first = fresh[0]!;
     for (const userId of recipients) {
       await notifyUser({ db, now: ctx.now }, userId, 'qualification_expiring', {
@@ -145,7 +145,7 @@ export async function notifyExpiringDocuments(
     await record(
       { ...ctx, db },
       {
-        action: 'masterData.expiry.notified',
+        action: 'master-data.expiry.notified',
         outcome: 'success',
         resource: { type: 'md_expiry', id: chinaToday(ctx.now) },
         data: { items: fresh.length, recipients: recipients.length },

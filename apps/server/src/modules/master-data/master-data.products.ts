@@ -191,7 +191,7 @@ export async function cancelCertificate(ctx: Ctx, productId: string, reason: str
     .where('id', '=', productId)
     .execute();
   await record(ctx, {
-    action: 'masterData.certificate.cancelled',
+    action: 'master-data.certificate.cancelled',
     outcome: 'success',
     resource: { type: 'md_product', id: productId },
     data: { productId, certificateNo: row.certificateNo },

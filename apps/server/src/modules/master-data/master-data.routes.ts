@@ -45,14 +45,14 @@ const page = (q: { page?: string | undefined; pageSize?: string | undefined }) =
 });
 
 /**
- * Quality master data. Everyone with `masterData.record.read` reads; only QA proposes
- * (`masterData.record.edit`) and approves with a signature (`masterData.change.approve`).
+ * Quality master data. Everyone with `master-data.record.read` reads; only QA proposes
+ * (`master-data.record.edit`) and approves with a signature (`master-data.change.approve`).
  */
 export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/parties',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'Suppliers, manufacturers and customers with their licences, by code, one page at a time',
     query: PartyListQuery,
     response: PartyListResponse,
@@ -61,7 +61,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/parties/:id',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'One party file: licences, scope, authorisation letters (ID numbers masked), pending change',
     params: IdParams,
     response: PartyResponse,
@@ -70,7 +70,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/parties',
-    permission: 'masterData.record.edit',
+    permission: 'master-data.record.edit',
     summary: 'File a new party (首营企业); unusable until QA approves it',
     body: ProposePartyInput,
     response: ChangeResponse,
@@ -83,7 +83,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/parties/:id/changes',
-    permission: 'masterData.record.edit',
+    permission: 'master-data.record.edit',
     summary: 'Propose a change to a party with its reason; effective after QA approval',
     params: IdParams,
     body: ProposePartyInput,
@@ -97,7 +97,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/products',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'Products (device models) with certificates, packaging and UDI-DIs, one page at a time',
     query: ProductListQuery,
     response: ProductListResponse,
@@ -106,7 +106,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/products/:id',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'One product file',
     params: IdParams,
     response: ProductResponse,
@@ -115,7 +115,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/products',
-    permission: 'masterData.record.edit',
+    permission: 'master-data.record.edit',
     summary: 'File a new product (首营品种); unusable until QA approves it',
     body: ProposeProductInput,
     response: ChangeResponse,
@@ -128,7 +128,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/products/:id/changes',
-    permission: 'masterData.record.edit',
+    permission: 'master-data.record.edit',
     summary: 'Propose a change to a product (e.g. a renewed certificate); effective after QA approval',
     params: IdParams,
     body: ProposeProductInput,
@@ -142,7 +142,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/products/:id/certificate-cancellation',
-    permission: 'masterData.record.edit',
+    permission: 'master-data.record.edit',
     summary: 'Record that the regulator cancelled the registration certificate: the product is blocked at once',
     params: IdParams,
     body: CancelCertificateInput,
@@ -152,7 +152,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/changes',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'The QA review inbox and record histories (proposals by status, kind and record)',
     query: ChangeListQuery,
     response: ChangeListResponse,
@@ -161,7 +161,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/changes/:id',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'One proposal with its content and the version it would replace',
     params: IdParams,
     response: ChangeResponse,
@@ -172,7 +172,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/changes/:id/decision',
-    permission: 'masterData.change.approve',
+    permission: 'master-data.change.approve',
     summary: 'QA approves or rejects a proposal with an electronic signature (GSP-04)',
     params: IdParams,
     body: DecideChangeInput,
@@ -185,7 +185,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/trade-check',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'May we buy this product from this party, or sell it to them, today? Every reason when not',
     body: TradeCheckInput,
     response: TradeCheckResponse,
@@ -194,7 +194,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/expiry',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'Licences, certificates and authorisation letters expired or expiring within the lead time',
     query: ExpiryQuery,
     response: ExpiryResponse,
@@ -204,7 +204,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/warehouses',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'Warehouses of my sites with their GSP zones and locations',
     response: WarehouseListResponse,
     handler: async (ctx) => ({ warehouses: await listWarehouses(ctx) }),
@@ -212,7 +212,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/warehouses/:id',
-    permission: 'masterData.record.read',
+    permission: 'master-data.record.read',
     summary: 'One warehouse (404 outside my sites)',
     params: IdParams,
     response: WarehouseResponse,
@@ -221,7 +221,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/warehouses',
-    permission: 'masterData.warehouse.manage',
+    permission: 'master-data.warehouse.manage',
     summary: 'Create a warehouse of a site',
     body: CreateWarehouseInput,
     response: WarehouseResponse,
@@ -231,7 +231,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/warehouses/:id/areas',
-    permission: 'masterData.warehouse.manage',
+    permission: 'master-data.warehouse.manage',
     summary: 'Add a storage area in a GSP zone',
     params: IdParams,
     body: CreateAreaInput,
@@ -242,7 +242,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/areas/:id/locations',
-    permission: 'masterData.warehouse.manage',
+    permission: 'master-data.warehouse.manage',
     summary: 'Add a location to a storage area',
     params: IdParams,
     body: CreateLocationInput,

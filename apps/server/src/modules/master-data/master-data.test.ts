@@ -35,7 +35,7 @@ afterEach(async () => {
 const tradeRoute = route({
   method: 'POST',
   url: '/api/v1/test/trade',
-  permission: 'masterData.record.read',
+  permission: 'master-data.record.read',
   summary: 'test: open a document after the qualification check',
   body: z.strictObject({ direction: z.enum(['purchase', 'sale']), partyId: z.uuid(), productId: z.uuid() }),
   response: z.object({ ok: z.boolean() }),
@@ -137,13 +137,13 @@ describe('GSP-02 first-business review (首营) and qualification locks', () => 
 
     const events = (await app.db.selectFrom('audit_event').select('canonical').orderBy('seq').execute())
       .map((e) => JSON.parse(e.canonical) as { action: string })
-      .filter((e) => e.action.startsWith('masterData.'));
+      .filter((e) => e.action.startsWith('master-data.'));
     expect(events.map((e) => e.action)).toEqual([
-      'masterData.change.proposed',
-      'masterData.change.proposed',
-      'masterData.trade.blocked',
-      'masterData.change.approved',
-      'masterData.change.approved',
+      'master-data.change.proposed',
+      'master-data.change.proposed',
+      'master-data.trade.blocked',
+      'master-data.change.approved',
+      'master-data.change.approved',
     ]);
     const signatures = await app.db.selectFrom('e_signature').select(['signerName', 'meaning']).execute();
     expect(signatures.filter((s) => s.meaning.startsWith('质量审核通过'))).toHaveLength(2);

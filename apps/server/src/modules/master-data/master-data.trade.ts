@@ -161,7 +161,7 @@ export async function assertTradeAllowed(ctx: Ctx, question: TradeQuestion): Pro
   );
   error.afterRollback = async () => {
     await recordDetached(ctx, {
-      action: 'masterData.trade.blocked',
+      action: 'master-data.trade.blocked',
       outcome: 'denied',
       resource: { type: 'md_party', id: question.partyId },
       data: { ...question, reasons: result.blocks.map((b) => b.reason) },

@@ -10,7 +10,7 @@ import type { MdStorageAreaTable } from './master-data.tables.js';
  * AC-02: the warehouses the actor may see with `permission`: all, or those of their sites. Lookups
  * outside the scope answer 404, exactly like a warehouse that does not exist.
  */
-function scoped(ctx: Ctx, permission: 'masterData.record.read' | 'masterData.warehouse.manage') {
+function scoped(ctx: Ctx, permission: 'master-data.record.read' | 'master-data.warehouse.manage') {
   const scope = siteScope(actorOf(ctx), permission);
   const q = ctx.db.selectFrom('md_warehouse').selectAll();
   return scope === 'all' ? q : q.where('site', 'in', scope.size === 0 ? [''] : [...scope]);
@@ -54,13 +54,13 @@ async function views(ctx: Ctx, rows: { id: string; code: string; name: string; s
 }
 
 export async function listWarehouses(ctx: Ctx): Promise<WarehouseView[]> {
-  return views(ctx, await scoped(ctx, 'masterData.record.read').orderBy('code').execute());
+  return views(ctx, await scoped(ctx, 'master-data.record.read').orderBy('code').execute());
 }
 
 export async function getWarehouse(
   ctx: Ctx,
   id: string,
-  permission: 'masterData.record.read' | 'masterData.warehouse.manage' = 'masterData.record.read',
+  permission: 'master-data.record.read' | 'master-data.warehouse.manage' = 'master-data.record.read',
 ): Promise<WarehouseView> {
   const row = await scoped(ctx, permission).where('id', '=', id).executeTakeFirst();
   if (row === undefined) throw new AppError('not_found', 'No such warehouse.');
@@ -73,7 +73,7 @@ export async function createWarehouse(
   ctx: Ctx,
   input: { code: string; name: string; site: string; address: string },
 ): Promise<WarehouseView> {
-  const scope = siteScope(actorOf(ctx), 'masterData.warehouse.manage');
+  const scope = siteScope(actorOf(ctx), 'master-data.warehouse.manage');
   if (scope !== 'all' && !scope.has(input.site)) {
     throw new AppError('forbidden', `You manage warehouses only for the sites ${[...scope].join(', ')}.`);
   }
@@ -85,12 +85,12 @@ export async function createWarehouse(
     .values({ id, ...input, createdAt: ctx.now.toISOString() })
     .execute();
   await record(ctx, {
-    action: 'masterData.warehouse.created',
+    action: 'master-data.warehouse.created',
     outcome: 'success',
     resource: { type: 'md_warehouse', id },
     data: { warehouseId: id, code: input.code, site: input.site },
   });
-  return getWarehouse(ctx, id, 'masterData.warehouse.manage');
+  return getWarehouse(ctx, id, 'master-data.warehouse.manage');
 }
 
 /** A storage area in one GSP colour zone (待验, 合格, 不合格, 发货, 退货). */
@@ -99,7 +99,7 @@ export async function createArea(
   warehouseId: string,
   input: { code: string; name: string; zone: MdStorageAreaTable['zone']; storage: MdStorageAreaTable['storage'] },
 ): Promise<WarehouseView> {
-  await getWarehouse(ctx, warehouseId, 'masterData.warehouse.manage');
+  await getWarehouse(ctx, warehouseId, 'master-data.warehouse.manage');
   const taken = await ctx.db
     .selectFrom('md_storage_area')
     .select('id')
@@ -113,12 +113,12 @@ export async function createArea(
     .values({ id, warehouseId, ...input })
     .execute();
   await record(ctx, {
-    action: 'masterData.area.created',
+    action: 'master-data.area.created',
     outcome: 'success',
     resource: { type: 'md_warehouse', id: warehouseId },
     data: { warehouseId, areaId: id, code: input.code, zone: input.zone },
   });
-  return getWarehouse(ctx, warehouseId, 'masterData.warehouse.manage');
+  return getWarehouse(ctx, warehouseId, 'master-data.warehouse.manage');
 }
 
 /** A location (货位) in a storage area. */
@@ -129,7 +129,7 @@ export async function createLocation(ctx: Ctx, areaId: string, input: { code: st
     .where('id', '=', areaId)
     .executeTakeFirst();
   if (area === undefined) throw new AppError('not_found', 'No such storage area.');
-  await getWarehouse(ctx, area.warehouseId, 'masterData.warehouse.manage').catch((err: unknown) => {
+  await getWarehouse(ctx, area.warehouseId, 'master-data.warehouse.manage').catch((err: unknown) => {
     throw err instanceof AppError && err.code === 'not_found'
       ? new AppError('not_found', 'No such storage area.')
       : err;
@@ -144,10 +144,10 @@ export async function createLocation(ctx: Ctx, areaId: string, input: { code: st
   const id = uuidv7(ctx.now.getTime());
   await ctx.db.insertInto('md_location').values({ id, areaId, code: input.code, active: 1 }).execute();
   await record(ctx, {
-    action: 'masterData.location.created',
+    action: 'master-data.location.created',
     outcome: 'success',
     resource: { type: 'md_warehouse', id: area.warehouseId },
     data: { areaId, locationId: id, code: input.code },
   });
-  return getWarehouse(ctx, area.warehouseId, 'masterData.warehouse.manage');
+  return getWarehouse(ctx, area.warehouseId, 'master-data.warehouse.manage');
 }
