@@ -15,6 +15,7 @@ import {
 } from './modules/identity/index.js';
 import { trainingRoutes } from './modules/training/index.js';
 import { MASTER_DATA_SEALED_COLUMNS, masterDataRoutes } from './modules/master-data/index.js';
+import { inventoryRoutes } from './modules/inventory/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
@@ -133,6 +134,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...accessRoutes,
     ...trainingRoutes,
     ...masterDataRoutes,
+    ...inventoryRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

@@ -25,6 +25,11 @@ export type RoleDefinition = {
    * when one lapses they stop at once and the denial names the course.
    */
   requiresTraining?: readonly string[];
+  /**
+   * AC-05 delegation: the holder may grant the permissions of business roles without using them
+   * (see {@link DELEGABLE_BUSINESS_PERMISSIONS}); every other permission only if held.
+   */
+  delegatesBusinessRoles?: boolean;
 };
 
 /**
@@ -54,13 +59,8 @@ export const BUILTIN_ROLES = [
     adminClass: 'security',
     highRisk: true,
     requiresTraining: ['security-basics'],
-    permissions: [
-      'access.role.read',
-      'access.role.assign',
-      'access.assignment.approve',
-      'identity.user.read',
-      'master-data.record.read',
-    ],
+    permissions: ['access.role.read', 'access.role.assign', 'access.assignment.approve', 'identity.user.read'],
+    delegatesBusinessRoles: true,
   },
   {
     code: 'audit-admin',
@@ -80,7 +80,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '对企业质量管理全面负责。',
     descriptionEn: 'Overall responsibility for quality management.',
     highRisk: false,
-    permissions: ['system.info.read', 'master-data.record.read'],
+    permissions: ['system.info.read', 'master-data.record.read', 'inventory.stock.read'],
   },
   {
     code: 'qa-manager',
@@ -94,6 +94,9 @@ export const BUILTIN_ROLES = [
       'master-data.record.edit',
       'master-data.change.approve',
       'master-data.warehouse.manage',
+      'inventory.stock.read',
+      'inventory.lot.hold',
+      'inventory.movement.reverse',
     ],
     requiresTraining: ['security-basics'],
   },
@@ -104,7 +107,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '采购订单与供应商联系。',
     descriptionEn: 'Purchase orders and suppliers.',
     highRisk: false,
-    permissions: ['master-data.record.read'],
+    permissions: ['master-data.record.read', 'inventory.stock.read'],
   },
   {
     code: 'receiving',
@@ -113,7 +116,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '到货核对与收货记录。',
     descriptionEn: 'Checking and recording deliveries.',
     highRisk: false,
-    permissions: ['master-data.record.read'],
+    permissions: ['master-data.record.read', 'inventory.stock.read'],
   },
   {
     code: 'acceptance',
@@ -122,7 +125,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '按 GSP 逐批验收并签名。',
     descriptionEn: 'Batch acceptance inspection and sign-off under GSP.',
     highRisk: false,
-    permissions: ['master-data.record.read'],
+    permissions: ['master-data.record.read', 'inventory.stock.read'],
   },
   {
     code: 'warehouse',
@@ -131,7 +134,12 @@ export const BUILTIN_ROLES = [
     descriptionZh: '在库储存、养护检查与温湿度记录。',
     descriptionEn: 'Storage, maintenance checks and climate records.',
     highRisk: false,
-    permissions: ['master-data.record.read'],
+    permissions: [
+      'master-data.record.read',
+      'inventory.stock.read',
+      'inventory.stock.move',
+      'inventory.climate.record',
+    ],
   },
   {
     code: 'sales',
@@ -140,7 +148,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '销售订单与客户资质核对。',
     descriptionEn: 'Sales orders and customer licence checks.',
     highRisk: false,
-    permissions: ['master-data.record.read'],
+    permissions: ['master-data.record.read', 'inventory.stock.read'],
   },
   {
     code: 'outbound-review',
@@ -149,7 +157,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '出库复核并签名。',
     descriptionEn: 'Outbound review and sign-off.',
     highRisk: false,
-    permissions: ['master-data.record.read'],
+    permissions: ['master-data.record.read', 'inventory.stock.read'],
   },
   {
     code: 'finance',
@@ -158,7 +166,7 @@ export const BUILTIN_ROLES = [
     descriptionZh: '价格、结算与发票。',
     descriptionEn: 'Prices, settlement and invoices.',
     highRisk: false,
-    permissions: ['master-data.record.read'],
+    permissions: ['master-data.record.read', 'inventory.stock.read'],
   },
   {
     code: 'clinical-use',
@@ -174,6 +182,30 @@ export const BUILTIN_ROLES = [
 
 export type RoleCode = (typeof BUILTIN_ROLES)[number]['code'];
 export const ROLE_CODES = BUILTIN_ROLES.map((r) => r.code) as [RoleCode, ...RoleCode[]];
+
+/**
+ * Permissions that are never delegated: they can be granted only by someone who holds them
+ * (administration, the audit trail, user accounts and — once they exist — patient data).
+ */
+export const NEVER_DELEGATED_PREFIXES = [
+  'access.',
+  'audit.',
+  'identity.',
+  'system.',
+  'clinical.patient',
+  'patient.',
+] as const;
+
+/**
+ * AC-05: what a security administrator may hand out without using it — the permissions of the
+ * business roles (not administrators, not high-risk), minus {@link NEVER_DELEGATED_PREFIXES}.
+ */
+export const DELEGABLE_BUSINESS_PERMISSIONS: ReadonlySet<Permission> = new Set(
+  (BUILTIN_ROLES as readonly RoleDefinition[])
+    .filter((r) => r.adminClass === undefined && !r.highRisk)
+    .flatMap((r) => r.permissions)
+    .filter((p) => !NEVER_DELEGATED_PREFIXES.some((prefix) => p.startsWith(prefix))),
+);
 
 export function roleDefinition(code: string): RoleDefinition | undefined {
   return (BUILTIN_ROLES as readonly RoleDefinition[]).find((r) => r.code === code);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INVENTORY_AUDIT_EVENTS } from './inventory.js';
 import { MASTER_DATA_AUDIT_EVENTS } from './master-data.js';
 import { TRAINING_AUDIT_EVENTS } from './training.js';
 
@@ -397,6 +398,7 @@ export const AUDIT_EVENTS = {
   },
   ...TRAINING_AUDIT_EVENTS,
   ...MASTER_DATA_AUDIT_EVENTS,
+  ...INVENTORY_AUDIT_EVENTS,
 } as const satisfies Record<string, EventSpec>;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

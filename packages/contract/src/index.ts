@@ -10,3 +10,4 @@ export * from './users.js';
 export * from './access.js';
 export * from './master-data.js';
 export * from './udi/index.js';
+export * from './inventory.js';

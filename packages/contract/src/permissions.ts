@@ -1,3 +1,4 @@
+import { INVENTORY_PERMISSIONS } from './inventory.js';
 import { MASTER_DATA_PERMISSIONS } from './master-data.js';
 import { TRAINING_PERMISSIONS } from './training.js';
 
@@ -45,6 +46,7 @@ export const PERMISSIONS = {
   },
   ...TRAINING_PERMISSIONS,
   ...MASTER_DATA_PERMISSIONS,
+  ...INVENTORY_PERMISSIONS,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 /** One permission name from {@link PERMISSIONS}. */

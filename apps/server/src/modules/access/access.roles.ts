@@ -1,4 +1,5 @@
 import {
+  DELEGABLE_BUSINESS_PERMISSIONS,
   BUILTIN_ROLES,
   roleDefinition,
   type RoleAssignmentView,
@@ -185,7 +186,13 @@ export async function assignRole(
   const role = roleDefinition(input.roleCode);
   if (role === undefined) throw new AppError('validation_failed', 'No such role.');
   if (input.userId === actor.id) throw new AppError('forbidden', 'You cannot grant a role to yourself.');
-  const missing = role.permissions.filter((p) => !actor.permissions.has(p));
+  // AC-05: held permissions, plus business permissions for a role that delegates them.
+  const delegates =
+    actor.permissions.has('access.role.assign') &&
+    actor.roles.some((code) => roleDefinition(code)?.delegatesBusinessRoles === true);
+  const missing = role.permissions.filter(
+    (p) => !actor.permissions.has(p) && !(delegates && DELEGABLE_BUSINESS_PERMISSIONS.has(p)),
+  );
   if (missing.length > 0) {
     throw new AppError(
       'forbidden',

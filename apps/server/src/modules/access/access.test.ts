@@ -129,7 +129,8 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     const self = await grant(t, sec.cookie, secRow.id, 'purchasing');
     expect(self.statusCode).toBe(403);
     expect(self.json<{ message: string }>().message).toMatch(/yourself/);
-    // A business role without extra permissions is granted at once, in a site scope.
+    // A business role is granted at once, in a site scope: the security administrator delegates
+    // business permissions without holding them, but never the never-delegated ones (above).
     const buyer = await grant(t, sec.cookie, auditor.id, 'purchasing', 'WH-SH-01');
     expect(buyer.statusCode, buyer.body).toBe(201);
     expect(buyer.json<{ assignment: Assignment & { site: string } }>().assignment).toMatchObject({
@@ -137,6 +138,10 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
       roleCode: 'purchasing',
       site: 'WH-SH-01',
     });
+    const qa = await grant(t, sec.cookie, auditor.id, 'qa-manager');
+    expect(qa.statusCode, qa.body).toBe(201);
+    const mine = await get(t, '/api/v1/master-data/parties', sec.cookie);
+    expect(mine.statusCode, 'delegating is not holding').toBe(403);
   });
 
   test('SESS-06 revoking a role ends the user’s sessions and the permission stops at once', async () => {

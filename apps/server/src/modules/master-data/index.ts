@@ -20,3 +20,7 @@ export { checkTrade, assertTradeAllowed, type TradeQuestion } from './master-dat
 export { notifyExpiringDocuments, expiringDocuments, EXPIRY_LEAD_DAYS } from './master-data.expiry.js';
 /** A product and its packaging level by a scanned UDI-DI (for receiving and acceptance). */
 export { productByDi } from './master-data.products.js';
+/** Locations with their GSP zone and warehouse site, for stock postings. */
+export { locationInfo, firstLocationInZone, type LocationInfo } from './master-data.warehouses.js';
+/** Product rows for documents (name, model, certificate…), and the site scope of warehouses. */
+export { loadProductRow } from './master-data.products.js';

@@ -151,3 +151,58 @@ export async function createLocation(ctx: Ctx, areaId: string, input: { code: st
   });
   return getWarehouse(ctx, area.warehouseId, 'master-data.warehouse.manage');
 }
+
+/** Where a location is: its area's GSP zone and storage condition, the warehouse and its site. */
+export type LocationInfo = {
+  locationId: string;
+  locationCode: string;
+  active: boolean;
+  areaId: string;
+  zone: MdStorageAreaTable['zone'];
+  storage: MdStorageAreaTable['storage'];
+  warehouseId: string;
+  warehouseCode: string;
+  site: string;
+};
+
+/** A location with its zone and warehouse (not scoped: callers check the site). `not_found` if unknown. */
+export async function locationInfo(ctx: Pick<Ctx, 'db'>, locationId: string): Promise<LocationInfo> {
+  const row = await ctx.db
+    .selectFrom('md_location as l')
+    .innerJoin('md_storage_area as a', 'a.id', 'l.areaId')
+    .innerJoin('md_warehouse as w', 'w.id', 'a.warehouseId')
+    .select([
+      'l.id as locationId',
+      'l.code as locationCode',
+      'l.active',
+      'a.id as areaId',
+      'a.zone',
+      'a.storage',
+      'w.id as warehouseId',
+      'w.code as warehouseCode',
+      'w.site',
+    ])
+    .where('l.id', '=', locationId)
+    .executeTakeFirst();
+  if (row === undefined) throw new AppError('not_found', 'No such location.');
+  return { ...row, active: Number(row.active) === 1 };
+}
+
+/** The first active location of a warehouse in a GSP zone (for postings that only name the zone), or null. */
+export async function firstLocationInZone(
+  ctx: Pick<Ctx, 'db'>,
+  warehouseId: string,
+  zone: MdStorageAreaTable['zone'],
+): Promise<string | null> {
+  const row = await ctx.db
+    .selectFrom('md_location as l')
+    .innerJoin('md_storage_area as a', 'a.id', 'l.areaId')
+    .select('l.id')
+    .where('a.warehouseId', '=', warehouseId)
+    .where('a.zone', '=', zone)
+    .where('l.active', '=', 1)
+    .orderBy('a.code')
+    .orderBy('l.code')
+    .executeTakeFirst();
+  return row?.id ?? null;
+}

@@ -1,0 +1,15 @@
+/**
+ * inventory (layer 6): lots and serial numbers, the append-only stock ledger, balances that never
+ * go negative, FEFO allocation that skips expired, held and unqualified stock, holds, reversals and
+ * the climate record. Procurement and sales post through {@link postMovements}.
+ */
+import './inventory.tables.js';
+
+/** Stock views and direct stock actions, for the composition root. */
+export { inventoryRoutes } from './inventory.routes.js';
+/** Lots as received, and the one way stock changes (ledger entry + balance, concurrency-safe). */
+export { ensureLot, postMovements, type LotInput, type Posting } from './inventory.ledger.js';
+/** FEFO allocation of qualified stock and the expiry / hold lock checked before any shipment. */
+export { allocateFefo, assertLotShippable, chinaToday, type Pick } from './inventory.stock.js';
+/** On-hand views for other modules and reports. */
+export { stockOnHand, onHandTotals, NEAR_EXPIRY_DAYS } from './inventory.stock.js';
