@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { FILES_AUDIT_EVENTS } from './files.js';
 import { TRAINING_AUDIT_EVENTS } from './training.js';
 
 /** How an audited attempt ended. */
@@ -395,6 +396,7 @@ export const AUDIT_EVENTS = {
     data: z.strictObject({ file: z.string(), sha256: z.string() }),
   },
   ...TRAINING_AUDIT_EVENTS,
+  ...FILES_AUDIT_EVENTS,
 } as const satisfies Record<string, EventSpec>;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

@@ -8,3 +8,4 @@ export * from './platform.js';
 export * from './training.js';
 export * from './users.js';
 export * from './access.js';
+export * from './files.js';
