@@ -10,6 +10,7 @@ import * as m202611291700 from './202611291700-access-assignments.js';
 import * as m202611291800 from './202611291800-training-courses.js';
 import * as m202611301000 from './202611301000-identity-sms.js';
 import * as m202611301100 from './202611301100-identity-reauth-method.js';
+import * as m202612010900 from './202612010900-files-stored-files.js';
 import * as m202612011000 from './202612011000-master-data-records.js';
 import * as m202612011200 from './202612011200-inventory-ledger.js';
 
@@ -26,6 +27,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611291800-training-courses': m202611291800,
   '202611301000-identity-sms': m202611301000,
   '202611301100-identity-reauth-method': m202611301100,
+  '202612010900-files-stored-files': m202612010900,
   '202612011000-master-data-records': m202612011000,
   '202612011200-inventory-ledger': m202612011200,
 };

@@ -16,11 +16,12 @@ import {
 import { trainingRoutes } from './modules/training/index.js';
 import { MASTER_DATA_SEALED_COLUMNS, masterDataRoutes } from './modules/master-data/index.js';
 import { inventoryRoutes } from './modules/inventory/index.js';
+import { FILES_SEALED_COLUMNS } from './modules/files/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
 import { systemCtx, type Authenticator } from './platform/http/ctx.js';
-import { getActor, registerRoutes, type AnyRouteDef } from './platform/http/route.js';
+import { DEFAULT_UPLOAD_MAX_BYTES, getActor, registerRoutes, type AnyRouteDef } from './platform/http/route.js';
 import { createHttpApp, type HttpOptions, type RefusedRequest } from './platform/http/server.js';
 import { systemRoutes } from './platform/http/system.routes.js';
 import { webRoutes } from './platform/http/web-assets.js';
@@ -42,12 +43,18 @@ export type RuntimeOptions = {
   identity?: { passwordProfile: 'asvs' | 'dengbao'; dormantDays?: number };
   /** Text-message codes (AUTH-15); off when absent. */
   sms?: SmsSettings;
+  /** FILE-02: uploaded documents go to `dir` (`<data>/files`); absent in tools that store none. */
+  files?: { dir: string; maxBytes: number };
   /** Extra sealed columns besides the modules' {@link SEALED_COLUMNS} (tests add their own). */
   sealedColumns?: SealedColumn[];
 };
 
 /** Every column sealed by `keys`, from every module: rotation rewraps them and retirement checks them. */
-export const SEALED_COLUMNS: readonly SealedColumn[] = [...IDENTITY_SEALED_COLUMNS, ...MASTER_DATA_SEALED_COLUMNS];
+export const SEALED_COLUMNS: readonly SealedColumn[] = [
+  ...IDENTITY_SEALED_COLUMNS,
+  ...FILES_SEALED_COLUMNS,
+  ...MASTER_DATA_SEALED_COLUMNS,
+];
 
 /**
  * Assembles the long-lived services: runs the cryptographic self-tests (refusing to start on a
@@ -78,6 +85,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
     clock: options.clock,
     log: options.logger,
     keys: ring,
+    files: { dir: options.files?.dir ?? null, maxBytes: options.files?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES },
     identity: {
       passwordProfile: options.identity?.passwordProfile ?? 'asvs',
       dormantDays: options.identity?.dormantDays ?? DORMANT_DAYS_DEFAULT,
@@ -109,7 +117,14 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
 
 export type AppOptions = {
   runtime: Runtime;
-  settings: { bodyLimitBytes: number; trustedProxies: readonly string[]; publicUrl: string; webDir: string };
+  settings: {
+    bodyLimitBytes: number;
+    trustedProxies: readonly string[];
+    publicUrl: string;
+    webDir: string;
+    /** FILE-01: the most any upload route accepts; {@link DEFAULT_UPLOAD_MAX_BYTES} when absent. */
+    uploadMaxBytes?: number;
+  };
   authenticate?: Authenticator;
   tls?: HttpOptions['tls'];
   /** Extra routes; tests use this to exercise the platform rules. */
@@ -196,7 +211,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     ...(options.tls ? { tls: options.tls } : {}),
   });
   const routes = applicationRoutes(options);
-  registerRoutes(app, routes, { runtime });
+  registerRoutes(app, routes, {
+    runtime,
+    uploadMaxBytes: options.settings.uploadMaxBytes ?? runtime.files.maxBytes,
+  });
   await app.ready();
   return { app, routes };
 }

@@ -64,6 +64,8 @@ export const ConfigSchema = z.strictObject({
   trustedProxies: listOf(cidr).default([]),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimitBytes: wholeNumber(1024, 20 * 1024 * 1024, ' bytes').default(1024 * 1024),
+  /** FILE-01: largest document upload (scans, certificates), in MiB; enforced while the body is read. */
+  uploadMaxMb: wholeNumber(1, 20, ' MiB').default(10),
   webDir: z.string().min(1).optional(),
   setupTokenTtlMinutes: wholeNumber(5, 7 * 24 * 60, ' minutes').default(24 * 60),
   /** The master key (KEK) itself, base64 of 32 bytes. Prefer a key file or a secret manager. */
@@ -153,6 +155,8 @@ export type Config = Readonly<
     /** Used only when `masterKey` is not set; generated on first start. */
     masterKeyFile: string;
     auditWitnessDir: string;
+    /** FILE-02: uploaded documents, encrypted, under `<data>/files` (outside the web UI's folder). */
+    filesDir: string;
     publicUrl: string;
     database: { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
   }
@@ -171,6 +175,7 @@ export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
   trustedProxies: 'MEDLEDGER_TRUSTED_PROXIES',
   logLevel: 'MEDLEDGER_LOG_LEVEL',
   bodyLimitBytes: 'MEDLEDGER_BODY_LIMIT_BYTES',
+  uploadMaxMb: 'MEDLEDGER_UPLOAD_MAX_MB',
   webDir: 'MEDLEDGER_WEB_DIR',
   setupTokenTtlMinutes: 'MEDLEDGER_SETUP_TOKEN_TTL_MINUTES',
   masterKey: 'MEDLEDGER_MASTER_KEY',
@@ -256,6 +261,15 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; configFile?: stri
       : c.databaseUrl.startsWith('sqlite:')
         ? { dialect: 'sqlite', file: path.resolve(cwd, c.databaseUrl.slice('sqlite:'.length)) }
         : { dialect: 'postgres', url: c.databaseUrl };
+  const filesDir = path.join(dataDir, 'files');
+  if (c.webDir !== undefined && isInside(filesDir, path.resolve(cwd, c.webDir))) {
+    return {
+      ok: false,
+      problems: [
+        `${label('webDir')}: the web UI folder contains the data directory's files/ folder; keep uploaded files outside it`,
+      ],
+    };
+  }
   const { databaseUrl: _omit, ...rest } = c;
   const config: Config = Object.freeze({
     ...rest,
@@ -265,12 +279,19 @@ export function loadConfig(options: { env?: NodeJS.ProcessEnv; configFile?: stri
     tlsKeyFile: c.tlsKeyFile === undefined ? undefined : path.resolve(cwd, c.tlsKeyFile),
     masterKeyFile: path.resolve(dataDir, c.masterKeyFile ?? path.join('keys', 'master.key')),
     auditWitnessDir: path.resolve(dataDir, c.auditWitnessDir ?? 'witness'),
+    filesDir,
     backupDir: c.backupDir === undefined ? undefined : path.resolve(cwd, c.backupDir),
     smsGatewaySecretFile: c.smsGatewaySecretFile === undefined ? undefined : path.resolve(cwd, c.smsGatewaySecretFile),
     smsGatewayCaFile: c.smsGatewayCaFile === undefined ? undefined : path.resolve(cwd, c.smsGatewayCaFile),
     database,
   });
   return { ok: true, config };
+}
+
+/** True when `child` is `parent` or lies below it. */
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** A database URL with its password replaced, safe to print. */

@@ -128,6 +128,7 @@ async function openRuntime(
     keys: { masterKey: config.masterKey, masterKeyFile: config.masterKeyFile },
     identity: { passwordProfile: config.passwordProfile, dormantDays: config.dormantDays },
     sms: loadSmsSettings(config),
+    files: { dir: config.filesDir, maxBytes: config.uploadMaxMb * 1024 * 1024 },
     audit: {
       witnessDir: config.auditWitnessDir,
       checkpointEvents: config.auditCheckpointEvents,
@@ -190,7 +191,11 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
   });
   const { runtime, masterNote } = await openRuntime(config, handle);
   const webDir = config.webDir ?? defaultWebDir();
-  const { app } = await buildApp({ runtime, settings: { ...config, webDir }, tls: tlsServerOptions(tls) });
+  const { app } = await buildApp({
+    runtime,
+    settings: { ...config, webDir, uploadMaxBytes: config.uploadMaxMb * 1024 * 1024 },
+    tls: tlsServerOptions(tls),
+  });
   const sealer = startSealer(runtime);
   void preloadPasswordPolicy();
   // A rotation done from the CLI reaches this process within a minute.
@@ -264,6 +269,7 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       `  Audit witness:   ${config.auditWitnessDir}  (signed checkpoints; keep on other media)`,
       `  SMS codes:       ${smsDescription(config)}`,
       `  Web files:       ${webDir}`,
+      `  Uploaded files:  ${config.filesDir}  (encrypted; up to ${config.uploadMaxMb} MB each)`,
       '',
     ].join('\n'),
   );

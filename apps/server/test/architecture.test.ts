@@ -11,6 +11,7 @@ export const LAYERS: Readonly<Record<string, number>> = {
   audit: 1,
   keys: 1,
   identity: 2,
+  files: 2,
   training: 3,
   access: 4,
   'master-data': 5,

@@ -47,6 +47,22 @@ describe('configuration', () => {
     });
   });
 
+  test('FILE-01 FILE-02 uploads: 10 MiB by default, 1–20 MiB allowed, stored in <data>/files, never inside the web UI folder', () => {
+    const r = loadConfig({ env: {}, cwd: '/srv/app' });
+    expect(r.ok && r.config.uploadMaxMb).toBe(10);
+    expect(r.ok && r.config.filesDir).toBe('/srv/app/data/files');
+    expect(loadConfig({ env: { MEDLEDGER_UPLOAD_MAX_MB: '20' } }).ok).toBe(true);
+    for (const bad of ['0', '21', '5.5', '10MB']) {
+      const refused = loadConfig({ env: { MEDLEDGER_UPLOAD_MAX_MB: bad } });
+      expect(refused.ok, bad).toBe(false);
+      if (!refused.ok) expect(refused.problems.join('\n')).toMatch(/MEDLEDGER_UPLOAD_MAX_MB \(uploadMaxMb\)/);
+    }
+    const inside = loadConfig({ env: { MEDLEDGER_WEB_DIR: '/srv/app' }, cwd: '/srv/app' });
+    expect(inside.ok).toBe(false);
+    if (!inside.ok) expect(inside.problems.join('\n')).toMatch(/MEDLEDGER_WEB_DIR \(webDir\): .*files/);
+    expect(loadConfig({ env: { MEDLEDGER_WEB_DIR: '/srv/web' }, cwd: '/srv/app' }).ok).toBe(true);
+  });
+
   test('every problem is reported at once, each naming its variable', () => {
     const r = loadConfig({
       env: {

@@ -92,6 +92,8 @@ export type TestApp = {
   runtime: Runtime;
   /** The witness directory of this app's audit trail (a temporary folder). */
   witnessDir: string;
+  /** Where this app stores uploaded files (a temporary folder). */
+  filesDir: string;
   routes: AnyRouteDef[];
   db: Kysely<Database>;
   dialect: TestDialect;
@@ -120,6 +122,8 @@ export async function buildTestApp(
     beforeBuild?: (db: Kysely<Database>) => Promise<void>;
     /** Text-message provider (AUTH-15); off unless given. */
     sms?: SmsSettings;
+    /** FILE-01 upload limit in bytes (MEDLEDGER_UPLOAD_MAX_MB); 10 MiB unless given. */
+    uploadMaxBytes?: number;
   } = {},
 ): Promise<TestApp> {
   const dialect = options.dialect ?? testDialect();
@@ -134,6 +138,12 @@ export async function buildTestApp(
     },
   });
   const witnessDir = mkdtempSync(path.join(tmpdir(), 'medledger-witness-'));
+  const filesDir = mkdtempSync(path.join(tmpdir(), 'medledger-files-'));
+  const removeDirs = () => {
+    rmSync(witnessDir, { recursive: true, force: true });
+    rmSync(filesDir, { recursive: true, force: true });
+  };
+  const uploadMaxBytes = options.uploadMaxBytes ?? 10 * 1024 * 1024;
   try {
     await migrateToLatest(handle.db, migrations);
     await options.beforeBuild?.(handle.db);
@@ -146,6 +156,7 @@ export async function buildTestApp(
         masterKeyFile: path.join(witnessDir, 'unused.key'),
       },
       audit: { witnessDir, checkpointEvents: options.checkpointEvents ?? 1000, checkpointSeconds: 300 },
+      files: { dir: filesDir, maxBytes: uploadMaxBytes },
       ...(options.sealedColumns ? { sealedColumns: options.sealedColumns } : {}),
       ...(options.sms ? { sms: options.sms } : {}),
     });
@@ -156,6 +167,7 @@ export async function buildTestApp(
         trustedProxies: options.trustedProxies ?? [],
         publicUrl: 'https://localhost:8443',
         webDir: options.webDir ?? FIXTURE_WEB_DIR,
+        uploadMaxBytes,
       },
       ...(options.authenticate ? { authenticate: options.authenticate } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
@@ -167,18 +179,19 @@ export async function buildTestApp(
       runtime,
       handle,
       witnessDir,
+      filesDir,
       db: handle.db,
       dialect,
       logs,
       close: async () => {
         await app.close();
         await drop();
-        rmSync(witnessDir, { recursive: true, force: true });
+        removeDirs();
       },
     };
   } catch (err) {
     await drop();
-    rmSync(witnessDir, { recursive: true, force: true });
+    removeDirs();
     throw err;
   }
 }

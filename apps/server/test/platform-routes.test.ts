@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import { afterEach, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import {
+  downloadRoute,
   registerRoutes,
   route,
+  uploadRoute,
   routeTable,
   RouteDeclarationError,
   type AnyRouteDef,
@@ -187,5 +189,102 @@ describe('AC-01 permission check before the handler runs', () => {
       const r = await t.app.inject({ method, url: '/healthz' });
       expect([404, 405]).toContain(r.statusCode);
     }
+  });
+});
+
+describe('FILE-01 FILE-02 upload and download route declarations', () => {
+  const file = { bytes: Buffer.from('%PDF-1.4\n%%EOF\n'), fileName: 'a.pdf', mediaType: 'application/pdf' as const };
+
+  test('FILE-01 an upload route needs an access declaration like any route, and a positive whole maxBytes', async () => {
+    const undeclared = {
+      ...uploadRoute({
+        method: 'POST',
+        url: '/api/v1/test/up',
+        public: true,
+        summary: 'x',
+        upload: {},
+        response: ok,
+        handler: () => Promise.resolve({ ok: true as const }),
+      }),
+      public: undefined,
+    } as unknown as AnyRouteDef;
+    await expect(buildTestApp({ extraRoutes: [undeclared] })).rejects.toThrow(/declares neither a permission/);
+    for (const maxBytes of [0, -1, 1.5]) {
+      const bad = uploadRoute({
+        method: 'POST',
+        url: '/api/v1/test/up',
+        permission: 'system.info.read',
+        summary: 'x',
+        upload: { maxBytes },
+        response: ok,
+        handler: () => Promise.resolve({ ok: true as const }),
+      });
+      await expect(buildTestApp({ extraRoutes: [bad] }), String(maxBytes)).rejects.toThrow(
+        /upload.maxBytes must be a positive whole number/,
+      );
+    }
+  });
+
+  test('FILE-01 a route’s own limit never exceeds the configured one; the handler gets bytes, name and declared type', async () => {
+    let seen: unknown;
+    const up = uploadRoute({
+      method: 'POST',
+      url: '/api/v1/test/up',
+      permission: 'system.info.read',
+      summary: 'x',
+      upload: { maxBytes: 10_000_000 },
+      response: ok,
+      handler: (_ctx, input) => {
+        seen = input.file;
+        return Promise.resolve({ ok: true as const });
+      },
+    });
+    t = await buildTestApp({ extraRoutes: [up], authenticate: headerAuthenticator, uploadMaxBytes: 100 });
+    const send = (bytes: Buffer) =>
+      t!.app.inject({
+        method: 'POST',
+        url: '/api/v1/test/up',
+        payload: bytes,
+        headers: {
+          'content-type': 'image/png',
+          'x-file-name': 'scan%20%E4%B8%80.png',
+          'x-test-actor': 'system.info.read',
+        },
+      });
+    const big = await send(Buffer.alloc(101));
+    expect(big.statusCode).toBe(413);
+    expect(big.json<{ code: string }>().code).toBe('upload_too_large');
+    const fits = await send(Buffer.alloc(100, 7));
+    expect(fits.statusCode, fits.body).toBe(201);
+    expect(seen).toEqual({ bytes: Buffer.alloc(100, 7), fileName: 'scan 一.png', declaredType: 'image/png' });
+  });
+
+  test('FILE-02 a download route serves only the allowlisted types, with the download headers', async () => {
+    const serve = (mediaType: string) =>
+      downloadRoute({
+        method: 'GET',
+        url: `/api/v1/test/down/${mediaType.replace('/', '-')}`,
+        permission: 'system.info.read',
+        summary: 'x',
+        handler: () => Promise.resolve({ ...file, mediaType } as typeof file),
+      });
+    t = await buildTestApp({
+      extraRoutes: [serve('application/pdf'), serve('text/html')],
+      authenticate: headerAuthenticator,
+    });
+    const get = (url: string) => t!.app.inject({ method: 'GET', url, headers: { 'x-test-actor': 'system.info.read' } });
+    const pdf = await get('/api/v1/test/down/application-pdf');
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers).toMatchObject({
+      'content-type': 'application/pdf',
+      'content-disposition': `attachment; filename="a.pdf"; filename*=UTF-8''a.pdf`,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    });
+    expect(String(pdf.headers['content-security-policy'])).toMatch(/sandbox/);
+    const html = await get('/api/v1/test/down/text-html');
+    expect(html.statusCode).toBe(500);
+    expect(html.body).not.toContain('%PDF');
+    expect(routeTable(t.routes)).toContain('GET /api/v1/test/down/application-pdf system.info.read');
   });
 });

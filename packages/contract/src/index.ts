@@ -11,3 +11,4 @@ export * from './access.js';
 export * from './master-data.js';
 export * from './udi/index.js';
 export * from './inventory.js';
+export * from './files.js';

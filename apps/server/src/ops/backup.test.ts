@@ -5,6 +5,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   utimesSync,
@@ -16,6 +17,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { buildTestApp, createTestDatabase, type TestApp } from '../../test/harness.js';
 import { recordDetached, sealOnce } from '../modules/audit/index.js';
+import { storeUpload } from '../modules/files/index.js';
 import { createDb } from '../platform/db/create-db.js';
 import type { Database } from '../platform/db/database.js';
 import { systemCtx } from '../platform/http/ctx.js';
@@ -47,6 +49,7 @@ let backup: BackupResult;
 let sourceCounts: Record<string, number>;
 let sourceTreeSize: number;
 let auditTables: string[];
+let storedKey: string;
 const cleanups: (() => Promise<void>)[] = [];
 
 type Raw = Kysely<Record<string, Record<string, unknown>>>;
@@ -153,6 +156,16 @@ beforeAll(async () => {
     resource: { type: 'probe', id: AUDIT_MARKER },
     data: { expiresAt: new Date().toISOString() },
   });
+  // An uploaded document: its encrypted file lives outside the database, in <data>/files.
+  const scan = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+  const stored = await storeUpload(systemCtx(t.runtime, 'test'), {
+    bytes: scan,
+    fileName: 'licence.pdf',
+    owner: { kind: 'test.record', id: 'r1' },
+  });
+  storedKey = (
+    await t.db.selectFrom('stored_file').select('storageKey').where('id', '=', stored.id).executeTakeFirstOrThrow()
+  ).storageKey;
   sourceTreeSize = (await sealOnce(t.runtime, { forceCheckpoint: true })).treeSize;
   auditTables = await tablesStartingWith(t.db, 'audit_');
   sourceCounts = await countRows(t.db, auditTables);
@@ -335,6 +348,13 @@ describe('BCK-01 restore', () => {
       expect(readFileSync(path.join(witnessDir, name))).toEqual(readFileSync(path.join(t.witnessDir, name)));
     }
 
+    // The uploaded document's encrypted file came back byte for byte, still private.
+    expect(report.manifest.storedFiles).toBe(1);
+    const restoredFile = path.join(target.dataDir, 'files', storedKey);
+    expect(readFileSync(restoredFile)).toEqual(readFileSync(path.join(t.filesDir, storedKey)));
+    expect(statSync(restoredFile).mode & 0o777).toBe(0o600);
+    expect(statSync(path.dirname(restoredFile)).mode & 0o777).toBe(0o700);
+
     const restored = openRestored(target);
     try {
       const db = restored.db as unknown as Raw;
@@ -420,6 +440,30 @@ describe('BCK-01 restore', () => {
     await expect(restoreBackup(backup.file, { masterKey: MASTER, ...target })).rejects.toThrow(
       /target is not empty: .*witness holds files/,
     );
+    const withFiles = await freshTarget('occupied-files');
+    mkdirSync(path.join(withFiles.dataDir, 'files', 'ab'), { recursive: true });
+    writeFileSync(path.join(withFiles.dataDir, 'files', 'ab', 'x'), 'x');
+    await expect(restoreBackup(backup.file, { masterKey: MASTER, ...withFiles })).rejects.toThrow(
+      /target is not empty: .*files holds files/,
+    );
+  });
+
+  test('BCK-01 a document whose file did not come back is reported by the restore check', async () => {
+    const source = path.join(t.filesDir, storedKey);
+    const aside = path.join(scratch, 'aside.bin');
+    renameSync(source, aside);
+    try {
+      const lacking = await createBackup(t.runtime, {
+        toDir: path.join(scratch, 'backups-lacking'),
+        database: t.handle,
+      });
+      const target = await freshTarget('restore-missing-file');
+      const report = await restoreAndVerify(lacking.file, { masterKey: MASTER, ...target });
+      expect(report.ok).toBe(false);
+      expect(report.problems.join('\n')).toMatch(/stored file .* is missing after the restore/);
+    } finally {
+      renameSync(aside, source);
+    }
   });
 });
 

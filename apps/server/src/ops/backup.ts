@@ -76,7 +76,10 @@ const BACKUP_FILE = /^medledger-backup-(\d{8}T\d{6}Z)(?:-(\d{1,4}))?\.mlbk$/;
 const WORK_DIR_PREFIX = '.medledger-backup-work-';
 const PARTIAL = /^\.medledger-backup-\d{8}T\d{6}Z-[0-9a-f]{12}\.partial$/;
 const WITNESS_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
-const ENTRY_NAME = /^(?:manifest\.json|database\.sqlite|database\.pgdump|witness\/[A-Za-z0-9][A-Za-z0-9._-]{0,200})$/;
+const ENTRY_NAME =
+  /^(?:manifest\.json|database\.sqlite|database\.pgdump|witness\/[A-Za-z0-9][A-Za-z0-9._-]{0,200}|files\/[0-9a-f]{2}\/[0-9a-f]{32})$/;
+/** A stored upload's encrypted file under `<data>/files` (see the files module): `<2 hex>/<32 hex>`. */
+const STORED_FILE = /^([0-9a-f]{2})\/([0-9a-f]{32})$/;
 
 const databaseEntryName = (dialect: Dialect) => (dialect === 'sqlite' ? 'database.sqlite' : 'database.pgdump');
 
@@ -122,6 +125,8 @@ const ManifestSchema = z.object({
   tables: z.record(z.string(), z.number().int().min(0)),
   audit: z.object({ treeSize: z.number().int().min(0), checkpoint: z.string().nullable() }),
   witnessFiles: z.number().int().min(0),
+  /** Encrypted uploaded documents (absent in backups made before documents existed). */
+  storedFiles: z.number().int().min(0).optional(),
 });
 
 /** What `manifest.json` inside a backup says about the database it holds. */
@@ -815,8 +820,8 @@ export type BackupResult = { file: string; bytes: number; sha256: string };
 
 /**
  * BCK-01: writes one encrypted backup file `medledger-backup-<UTC time>.mlbk` (mode 0600) into
- * `toDir`: the database (SQLite online backup or pg_dump), every audit witness file, and a
- * manifest. Seals the audit trail first so the witness copy covers every event, records
+ * `toDir`: the database (SQLite online backup or pg_dump), every audit witness file, the uploaded
+ * documents (as stored: encrypted), and a manifest. Seals the audit trail first so the witness copy covers every event, records
  * `backup.backup.created`, and removes its plaintext work files whatever happens (RES-01).
  */
 export async function createBackup(
@@ -854,6 +859,13 @@ export async function createBackup(
       const file = path.join(witnessDir, name);
       sources.push({ name: `witness/${name}`, file, ...(await hashFile(file)) });
     }
+    // Uploaded documents, listed after the dump: a file is written before its row, so every row in
+    // the dump has its file here (a file whose row came later is carried along, unused).
+    const storedFiles = await listStoredFiles(runtime.files.dir);
+    for (const key of storedFiles) {
+      const file = path.join(runtime.files.dir!, key);
+      sources.push({ name: `files/${key}`, file, ...(await hashFile(file)) });
+    }
     sources.push({ name: databaseEntryName(runtime.dialect), file: dump.file, ...(await hashFile(dump.file)) });
     const manifest: BackupManifest = {
       format: FORMAT,
@@ -862,6 +874,7 @@ export async function createBackup(
       dialect: runtime.dialect,
       ...dump.contents,
       witnessFiles: witnessNames.length,
+      storedFiles: storedFiles.length,
     };
     const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8');
     sources.unshift({
@@ -975,7 +988,23 @@ export type RestoreResult = {
   /** Where the database went (the PostgreSQL URL may carry a password: do not print it). */
   database: RestoreTarget;
   witnessDir: string;
+  /** `<dataDir>/files`: the uploaded documents, still encrypted. */
+  filesDir: string;
 };
+
+/** The stored uploads under `dir` as `<2 hex>/<32 hex>` keys, sorted; temporary files are skipped. */
+async function listStoredFiles(dir: string | null): Promise<string[]> {
+  if (dir === null || !(await exists(dir))) return [];
+  const keys: string[] = [];
+  for (const shard of await readdir(dir, { withFileTypes: true })) {
+    if (!shard.isDirectory() || !/^[0-9a-f]{2}$/.test(shard.name)) continue;
+    for (const entry of await readdir(path.join(dir, shard.name), { withFileTypes: true })) {
+      const key = `${shard.name}/${entry.name}`;
+      if (entry.isFile() && STORED_FILE.test(key)) keys.push(key);
+    }
+  }
+  return keys.sort();
+}
 
 async function isNonEmptyDir(dir: string): Promise<boolean> {
   try {
@@ -1030,7 +1059,8 @@ async function fileSink(file: string, mode: number, openHandles: Set<FileHandle>
  * directory already holds medledger.sqlite or witness files; PostgreSQL: the database has tables in
  * schema public), verifies the whole file first (a damaged backup is never restored), then writes
  * the database (SQLite file mode 0600, or pg_restore into the empty database in one transaction)
- * and the witness files into `<dataDir>/witness`. The caller then verifies the audit trail
+ * the witness files into `<dataDir>/witness` and the uploaded documents into `<dataDir>/files`.
+ * The caller then verifies the audit trail
  * ({@link restoreAndVerify} does both).
  */
 export async function restoreBackup(
@@ -1062,6 +1092,7 @@ export async function restoreBackup(
     target = { dialect: 'postgres', url };
   }
   const witnessDir = path.join(dataDir, 'witness');
+  const filesDir = path.join(dataDir, 'files');
 
   // Refuse a non-empty target before spending time on decryption.
   if (target.dialect === 'sqlite') {
@@ -1077,8 +1108,10 @@ export async function restoreBackup(
       'The target PostgreSQL database is not empty (it has tables in schema public). Create a new, empty database and restore into that.',
     );
   }
-  if (await isNonEmptyDir(witnessDir)) {
-    throw new Error(`The target is not empty: ${witnessDir} holds files. Restore into a new, empty data directory.`);
+  for (const dir of [witnessDir, filesDir]) {
+    if (await isNonEmptyDir(dir)) {
+      throw new Error(`The target is not empty: ${dir} holds files. Restore into a new, empty data directory.`);
+    }
   }
 
   const check = await verifyBackup(
@@ -1102,6 +1135,8 @@ export async function restoreBackup(
   const work = await mkdtemp(path.join(dataDir, '.medledger-restore-'));
   const workWitness = path.join(work, 'witness');
   await mkdir(workWitness, { mode: 0o700 });
+  const workFiles = path.join(work, 'files');
+  await mkdir(workFiles, { mode: 0o700 });
   const dbPartial = target.dialect === 'sqlite' ? `${target.file}.restore-partial` : null;
   let restoreTool: Tool | null = null;
   const manifestParts: Buffer[] = [];
@@ -1127,6 +1162,12 @@ export async function restoreBackup(
         if (entry.name.startsWith('witness/')) {
           return fileSink(path.join(workWitness, entry.name.slice('witness/'.length)), 0o644, openHandles);
         }
+        const stored = STORED_FILE.exec(entry.name.slice('files/'.length));
+        if (entry.name.startsWith('files/') && stored !== null) {
+          return mkdir(path.join(workFiles, stored[1]!), { recursive: true, mode: 0o700 }).then(() =>
+            fileSink(path.join(workFiles, stored[0]), 0o600, openHandles),
+          );
+        }
         if (target.dialect === 'sqlite') return fileSink(dbPartial!, 0o600, openHandles);
         const conn = libpqConnection(target.url);
         restoreTool = runTool(
@@ -1148,7 +1189,9 @@ export async function restoreBackup(
     if (dbPartial !== null && target.dialect === 'sqlite') await rename(dbPartial, target.file);
     if (await exists(witnessDir)) await rmdir(witnessDir);
     await rename(workWitness, witnessDir);
-    return { dialect, entries: read.opened.header.entries, manifest, database: target, witnessDir };
+    if (await exists(filesDir)) await rmdir(filesDir);
+    await rename(workFiles, filesDir);
+    return { dialect, entries: read.opened.header.entries, manifest, database: target, witnessDir, filesDir };
   } catch (err) {
     const tool = restoreTool as Tool | null;
     if (tool !== null && tool.child.exitCode === null) tool.child.kill('SIGTERM');
@@ -1173,7 +1216,8 @@ export type RestoreReport = RestoreResult & {
 
 /**
  * Restores (see {@link restoreBackup}), then opens the restored database with the same master key
- * and witness directory `<dataDir>/witness`, checks every table's row count against the manifest,
+ * and witness directory `<dataDir>/witness`, checks every table's row count against the manifest
+ * and that every stored document's file is in `<dataDir>/files`,
  * verifies the audit trail, records `backup.backup.restored` in the restored database and seals it.
  */
 export async function restoreAndVerify(
@@ -1207,6 +1251,12 @@ export async function restoreAndVerify(
       },
       audit: { witnessDir: restored.witnessDir, checkpointEvents: 1000, checkpointSeconds: 300 },
     });
+    // Every stored document's encrypted file came back (rows are checked above by count).
+    const storedRows = await handle.db.selectFrom('stored_file').select(['id', 'storageKey']).execute();
+    const present = new Set(await listStoredFiles(restored.filesDir));
+    for (const row of storedRows) {
+      if (!present.has(row.storageKey)) problems.push(`stored file ${row.id} is missing after the restore`);
+    }
     const audit = await verifyAndRecord(runtime, 'restore');
     const sha256 = (await hashFile(file)).sha256;
     const ok = audit.ok && problems.length === 0;
@@ -1397,7 +1447,7 @@ export async function backupRestoreCommand(
   }
   const a = report.audit;
   io.out(
-    `Restored ${options.file} (made ${report.manifest.createdAt}, MedLedger ${report.manifest.medledgerVersion}) into ${describeTarget(report.database)}; witness files in ${report.witnessDir}.\n`,
+    `Restored ${options.file} (made ${report.manifest.createdAt}, MedLedger ${report.manifest.medledgerVersion}) into ${describeTarget(report.database)}; witness files in ${report.witnessDir}, uploaded documents in ${report.filesDir}.\n`,
   );
   if (report.problems.length === 0) {
     io.out(`Row counts match the backup's manifest for all ${report.rowCounts.length} tables.\n`);

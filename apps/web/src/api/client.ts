@@ -1,4 +1,10 @@
-import { ErrorResponse, type ErrorCode, type ValidationIssue } from '@medledger/contract';
+import {
+  ErrorResponse,
+  FILE_NAME_HEADER,
+  STORED_FILE_MEDIA_TYPES,
+  type ErrorCode,
+  type ValidationIssue,
+} from '@medledger/contract';
 import type { z } from 'zod';
 
 export const API_BASE = '/api/v1';
@@ -33,7 +39,17 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH';
   /** Sent as JSON. Leave out for requests without a body. */
   body?: unknown;
+  /** A file sent as the raw body of an upload route (instead of `body`); the server checks its content. */
+  upload?: { data: Blob; fileName: string };
   signal?: AbortSignal;
+}
+
+/**
+ * The Content-Type an upload is sent with: the browser's guess when it is one the server accepts,
+ * else `application/octet-stream` (which claims nothing; the server decides from the content).
+ */
+export function uploadContentType(data: Blob): string {
+  return (STORED_FILE_MEDIA_TYPES as readonly string[]).includes(data.type) ? data.type : 'application/octet-stream';
 }
 
 async function readJson(response: Response): Promise<unknown> {
@@ -50,7 +66,11 @@ async function readJson(response: Response): Promise<unknown> {
 export async function apiRequest(path: string, options: RequestOptions = {}): Promise<unknown> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const init: RequestInit = { method: options.method ?? 'GET', credentials: 'same-origin', headers };
-  if (options.body !== undefined) {
+  if (options.upload !== undefined) {
+    headers['content-type'] = uploadContentType(options.upload.data);
+    headers[FILE_NAME_HEADER] = encodeURIComponent(options.upload.fileName);
+    init.body = options.upload.data;
+  } else if (options.body !== undefined) {
     headers['content-type'] = 'application/json';
     init.body = JSON.stringify(options.body);
   }
@@ -81,4 +101,17 @@ export async function apiJson<T>(path: string, schema: z.ZodType<T>, options?: R
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new ApiError({ status: 200, code: 'unknown', message: 'unexpected response body' });
   return parsed.data;
+}
+
+/**
+ * Uploads one file (a `File` from an input or a drop) to an upload route with POST and checks the
+ * answer against `schema`. Refusals arrive as {@link ApiError} with codes such as
+ * `upload_type_refused`, `upload_too_large`, `upload_malformed` or `upload_unsafe`.
+ */
+export function apiUpload<T>(path: string, file: File, schema: z.ZodType<T>, signal?: AbortSignal): Promise<T> {
+  return apiJson(path, schema, {
+    method: 'POST',
+    upload: { data: file, fileName: file.name },
+    ...(signal ? { signal } : {}),
+  });
 }

@@ -16,6 +16,12 @@ export type { KeyPurpose } from './keys.tables.js';
 export { seal } from './keys.seal.js';
 /** Opens a sealed value; any integrity failure raises an alert and throws `integrity_failed` (ATK-CRYPTO). */
 export { open } from './keys.seal.js';
+/**
+ * Whole-file envelope encryption: a fresh data key per file (AES-256-GCM, AAD binds the row), the
+ * data key sealed like a field value (so rotation and rewrap cover it); opening fails closed with
+ * the integrity alert.
+ */
+export { sealBlob, openBlob } from './keys.seal.js';
 /** Keyed blind index (HMAC-SHA-256, 16 bytes, base64url) for exact-match search on sealed fields (CRY-09). */
 export { blindIndex } from './keys.seal.js';
 /** Where a sealed value lives, and the context `open` needs for its alert. */

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHmac } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import type { Db } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { randomPooled } from '../../platform/ids.js';
@@ -162,4 +162,58 @@ export function blindIndex(ctx: Pick<Ctx, 'runtime'>, purpose: string, value: st
   const index = digest.subarray(0, 16).toString('base64url');
   digest.fill(0);
   return index;
+}
+
+// Whole files (envelope encryption): each blob has its own random data key; the data key is sealed
+// like any field value, so rotation, rewrap and retirement reach it through the registered column.
+const BLOB_MAGIC = Buffer.from('mlb1', 'latin1');
+const BLOB_KEY_BYTES = 32;
+const blobAad = (ref: SealRef) => lengthPrefixed(['blob', ref.table, ref.column, ref.rowId]);
+
+/**
+ * CRY-01/02 for files: encrypts `bytes` under a fresh 256-bit data key with AES-256-GCM (AAD binds
+ * table, column and row id, so a blob moved to another row fails), and seals the data key with
+ * {@link seal} under `ref`. Store `sealedKey` in `ref`'s column (registered as a sealed column)
+ * and `blob` wherever the bytes go. Blob layout: "mlb1" ‖ 12-byte nonce ‖ ciphertext ‖ 16-byte tag.
+ */
+export function sealBlob(ctx: Pick<Ctx, 'runtime'>, ref: SealRef, bytes: Buffer): { sealedKey: string; blob: Buffer } {
+  const key = randomBytes(BLOB_KEY_BYTES);
+  const nonce = randomPooled(NONCE_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
+  cipher.setAAD(blobAad(ref));
+  const blob = Buffer.concat([BLOB_MAGIC, nonce, cipher.update(bytes), cipher.final(), cipher.getAuthTag()]);
+  const keyText = key.toString('base64url');
+  key.fill(0);
+  return { sealedKey: seal(ctx, ref, keyText), blob };
+}
+
+/**
+ * Opens a blob made by {@link sealBlob}. A damaged, swapped or truncated blob, or a data key that
+ * does not open, raises the integrity alert and throws `integrity_failed`: no byte is returned.
+ */
+export async function openBlob(ctx: OpenCtx, ref: SealRef, sealedKey: string, blob: Buffer): Promise<Buffer> {
+  const keyText = await open(ctx, ref, sealedKey);
+  const key = Buffer.from(keyText, 'base64url');
+  try {
+    const head = BLOB_MAGIC.length + NONCE_BYTES;
+    if (key.length !== BLOB_KEY_BYTES) return await integrityFailure(ctx, ref, 'malformed file key');
+    if (blob.length < head + TAG_BYTES || !blob.subarray(0, BLOB_MAGIC.length).equals(BLOB_MAGIC)) {
+      return await integrityFailure(ctx, ref, 'file is not in the sealed format');
+    }
+    const decipher = createDecipheriv('aes-256-gcm', key, blob.subarray(BLOB_MAGIC.length, head), {
+      authTagLength: TAG_BYTES,
+    });
+    decipher.setAAD(blobAad(ref));
+    decipher.setAuthTag(blob.subarray(blob.length - TAG_BYTES));
+    const data = decipher.update(blob.subarray(head, blob.length - TAG_BYTES));
+    try {
+      decipher.final();
+    } catch {
+      data.fill(0);
+      return await integrityFailure(ctx, ref, 'file authentication failed: altered, moved or wrong key');
+    }
+    return data;
+  } finally {
+    key.fill(0);
+  }
 }

@@ -450,7 +450,7 @@ describe('keys: rotation, rewrap and retirement (CRY-04)', () => {
       rewrapped: total - 50,
       failed: 0,
       remaining: 0,
-      columns: 7,
+      columns: 8,
       stopped: false,
     });
     expect(progress[0]).toEqual([0, total - 50]);
@@ -475,7 +475,7 @@ describe('keys: rotation, rewrap and retirement (CRY-04)', () => {
       }
     }
     expect(await events(t, 'keys.rewrap.completed')).toEqual([
-      expect.objectContaining({ data: { toVersion: 2, rewrapped: total - 50, columns: 7 } }),
+      expect.objectContaining({ data: { toVersion: 2, rewrapped: total - 50, columns: 8 } }),
     ]);
 
     const currentRefused = await t.db
@@ -585,7 +585,7 @@ describe('keys: rotation, rewrap and retirement (CRY-04)', () => {
     });
     expect(completed[0]).toMatchObject({
       actor: { name: 'cli:keys rewrap' },
-      data: { toVersion: 2, rewrapped: 2, columns: 7 },
+      data: { toVersion: 2, rewrapped: 2, columns: 8 },
     });
     expect(retired[0]).toMatchObject({ actor: { name: 'cli:keys retire' }, data: { purpose: 'field', version: 1 } });
   });
@@ -609,7 +609,7 @@ describe('keys: CLI commands', () => {
     expect(await keysStatusCommand(t.runtime, c.io)).toBe(0);
     expect(c.out.join('')).toMatch(/field\s+v1\s+active, current .* 30 sealed value\(s\)/);
     expect(c.out.join('')).toContain(
-      'Sealed columns: user_account.phoneSealed, mfa_totp.secretSealed, sms_outbox.toSealed, sms_outbox.textSealed, md_rep_id_number.idNumberSealed, test_patient.name, test_patient.idNumber',
+      'Sealed columns: user_account.phoneSealed, mfa_totp.secretSealed, sms_outbox.toSealed, sms_outbox.textSealed, stored_file.sealedKey, md_rep_id_number.idNumberSealed, test_patient.name, test_patient.idNumber',
     );
     expect(c.out.join('')).toContain('Every sealed value uses the current field key v1');
 
@@ -649,7 +649,7 @@ describe('keys: CLI commands', () => {
     }
     expect(c.err.join('')).toContain('\r[##############......] 70% 21/30');
     expect(c.err.join('')).toContain('\r[####################] 100% 30/30\n');
-    expect(c.out.join('')).toContain('Re-encrypted 30 value(s) in 7 sealed column(s) to the field key v2');
+    expect(c.out.join('')).toContain('Re-encrypted 30 value(s) in 8 sealed column(s) to the field key v2');
 
     c = capture();
     expect(await keysRetireCommand(t.runtime, c.io, { purpose: 'field', version: 2 })).toBe(1);

@@ -1,4 +1,12 @@
-import { isPermission, type Permission, type ValidationIssue } from '@medledger/contract';
+import {
+  FILE_NAME_HEADER,
+  FILE_NAME_MAX_LENGTH,
+  isPermission,
+  STORED_FILE_MEDIA_TYPES,
+  type Permission,
+  type StoredFileMediaType,
+  type ValidationIssue,
+} from '@medledger/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { z } from 'zod';
 import type { Runtime } from '../runtime.js';
@@ -53,6 +61,87 @@ export type RawRouteDef = {
   handler: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 };
 
+/**
+ * The request body types an upload route accepts. They only say how the file is sent: what the file
+ * is, is decided from its content by whoever stores it. `application/octet-stream` claims nothing.
+ */
+export const UPLOAD_CONTENT_TYPES = ['application/pdf', 'image/jpeg', 'image/png', 'application/octet-stream'] as const;
+export type UploadContentType = (typeof UPLOAD_CONTENT_TYPES)[number];
+
+/** Largest upload when the application does not configure one (MEDLEDGER_UPLOAD_MAX_MB). */
+export const DEFAULT_UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * A file received by an upload route. Only transport is checked here (size while reading, the
+ * name header, an accepted Content-Type): the content itself is unchecked until stored.
+ */
+export type UploadedFile = {
+  bytes: Buffer;
+  /** From the `x-file-name` header: decoded, NFC, trimmed, without path separators or control characters. */
+  fileName: string;
+  /** The request's Content-Type (media type only). */
+  declaredType: UploadContentType;
+};
+
+/** What a download handler returns; the platform writes it with the FILE-02 headers. */
+export type FileDownload = { bytes: Buffer; fileName: string; mediaType: StoredFileMediaType };
+
+/**
+ * A route that receives one file as the raw request body (FILE-01): `POST`/`PUT` with
+ * `Content-Type` one of {@link UPLOAD_CONTENT_TYPES} and the name in the `x-file-name` header.
+ * Same-origin check, permission, strict params/query validation and the one transaction are as
+ * for JSON routes; the body limit is `upload.maxBytes`, capped by the configured maximum.
+ */
+export type UploadRouteDef<P extends Schema, Q extends Schema, R extends z.ZodType> = Access & {
+  method: 'POST' | 'PUT';
+  url: string;
+  summary: string;
+  params?: P;
+  query?: Q;
+  /** `maxBytes` lowers the configured upload limit for this route; it never raises it. */
+  upload: { maxBytes?: number };
+  response: R;
+  status?: number;
+  handler: (ctx: Ctx, input: { params: Parsed<P>; query: Parsed<Q>; file: UploadedFile }) => Promise<z.input<R>>;
+};
+
+/**
+ * A route that answers with a stored file (FILE-02): `Content-Disposition: attachment` with the
+ * name RFC 6266/5987-encoded, the detected media type, `nosniff`, a sandboxing CSP, `no-store`.
+ * The handler does the authorisation (the owning module's scope check) before reading the file.
+ */
+export type DownloadRouteDef<P extends Schema, Q extends Schema> = Access & {
+  method: 'GET';
+  url: string;
+  summary: string;
+  params?: P;
+  query?: Q;
+  handler: (ctx: Ctx, input: { params: Parsed<P>; query: Parsed<Q> }) => Promise<FileDownload>;
+};
+
+type StoredUploadRoute = Access & {
+  kind: 'upload';
+  method: 'POST' | 'PUT';
+  url: string;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  upload: { maxBytes?: number };
+  response: z.ZodType;
+  status?: number;
+  handler: (ctx: Ctx, input: { params: unknown; query: unknown; file: UploadedFile }) => Promise<unknown>;
+};
+
+type StoredDownloadRoute = Access & {
+  kind: 'download';
+  method: 'GET';
+  url: string;
+  summary: string;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  handler: (ctx: Ctx, input: { params: unknown; query: unknown }) => Promise<FileDownload>;
+};
+
 /** A JSON route with its types erased, as stored in the route table and registered. */
 type StoredJsonRoute = Access & {
   kind?: 'json';
@@ -68,7 +157,7 @@ type StoredJsonRoute = Access & {
   handler: (ctx: Ctx, input: { params: unknown; query: unknown; body: unknown }) => Promise<unknown>;
 };
 
-export type AnyRouteDef = StoredJsonRoute | RawRouteDef;
+export type AnyRouteDef = StoredJsonRoute | RawRouteDef | StoredUploadRoute | StoredDownloadRoute;
 
 /** Declares a JSON route. The types tie the handler's input and output to the zod schemas. */
 export function route<
@@ -79,6 +168,23 @@ export function route<
 >(def: JsonRouteDef<P, Q, B, R>): AnyRouteDef {
   // Sound: registerRoutes only calls the handler with values parsed by these same schemas.
   return def as unknown as StoredJsonRoute;
+}
+
+/** Declares an upload route (FILE-01): the handler receives the file's bytes and name. */
+export function uploadRoute<
+  P extends Schema = undefined,
+  Q extends Schema = undefined,
+  R extends z.ZodType = z.ZodType,
+>(def: UploadRouteDef<P, Q, R>): AnyRouteDef {
+  // Sound for the same reason as route(): the handler only sees values parsed by these schemas.
+  return { ...def, kind: 'upload' } as unknown as StoredUploadRoute;
+}
+
+/** Declares a download route (FILE-02): the handler returns the file, the platform writes the headers. */
+export function downloadRoute<P extends Schema = undefined, Q extends Schema = undefined>(
+  def: DownloadRouteDef<P, Q>,
+): AnyRouteDef {
+  return { ...def, kind: 'download' } as unknown as StoredDownloadRoute;
 }
 
 /** Declares a raw public route (static assets). */
@@ -103,6 +209,8 @@ export type RouteAccess = { public: true } | { public: false; permission: Permis
 declare module 'fastify' {
   interface FastifyContextConfig {
     medledger?: RouteAccess;
+    /** Present on upload routes only: the body limit in force there. */
+    medledgerUpload?: { maxBytes: number };
   }
 }
 
@@ -213,12 +321,18 @@ function parsePart(
   return result.data;
 }
 
-export type RouteDeps = { runtime: Runtime };
+export type RouteDeps = {
+  runtime: Runtime;
+  /** The configured upload limit (MEDLEDGER_UPLOAD_MAX_MB); {@link DEFAULT_UPLOAD_MAX_BYTES} when absent. */
+  uploadMaxBytes?: number;
+};
 
 /**
  * Registers routes on Fastify. Each JSON route: validate params, query and body strictly (400 with
  * field paths), build `ctx`, run the handler (mutating methods in ONE transaction), serialise
- * through the response schema (undeclared fields dropped), commit.
+ * through the response schema (undeclared fields dropped), commit. Upload routes do the same with
+ * the file instead of a JSON body, under their own body limit; download routes write the file with
+ * the FILE-02 headers instead of JSON.
  */
 export function registerRoutes(app: FastifyInstance, routes: readonly AnyRouteDef[], deps: RouteDeps): void {
   for (const def of routes) {
@@ -227,11 +341,45 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRouteDe
       method: def.method,
       url: def.url,
       config: { medledger: access },
-      handler: def.kind === 'raw' ? def.handler : jsonHandler(def, deps),
+      handler: handlerFor(def, deps),
     };
+    // Reading a file is audited and costs a decryption: a HEAD request must not do it silently.
+    if (def.kind === 'download') options.exposeHeadRoute = false;
+    if (def.kind === 'upload') {
+      const maxBytes = uploadLimit(def, deps);
+      // Fastify enforces this while reading (Content-Length first, then the bytes received): 413.
+      options.bodyLimit = maxBytes;
+      options.config = { medledger: access, medledgerUpload: { maxBytes } };
+    }
     app.route(options);
   }
 }
+
+function handlerFor(def: AnyRouteDef, deps: RouteDeps): RouteOptions['handler'] {
+  switch (def.kind) {
+    case 'raw':
+      return def.handler;
+    case 'download':
+      return downloadHandler(def, deps);
+    case 'upload':
+      return uploadHandler(def, deps);
+    case 'json':
+    case undefined:
+      return jsonHandler(def, deps);
+  }
+}
+
+/** The route's own limit when it sets one, never above the configured maximum. */
+function uploadLimit(def: StoredUploadRoute, deps: RouteDeps): number {
+  const cap = deps.uploadMaxBytes ?? DEFAULT_UPLOAD_MAX_BYTES;
+  const wanted = def.upload.maxBytes;
+  if (wanted !== undefined && (!Number.isInteger(wanted) || wanted < 1)) {
+    throw new RouteDeclarationError(`${def.method} ${def.url}: upload.maxBytes must be a positive whole number`);
+  }
+  return Math.min(wanted ?? cap, cap);
+}
+
+const INVALID = 'The request is not valid; see the listed fields.';
 
 function jsonHandler(def: StoredJsonRoute, deps: RouteDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
@@ -239,37 +387,178 @@ function jsonHandler(def: StoredJsonRoute, deps: RouteDeps) {
     const params = parsePart('params', def.params, request.params, issues);
     const query = parsePart('query', def.query, request.query, issues);
     const body = parsePart('body', def.body, request.body, issues);
-    if (issues.length > 0) {
-      throw new AppError('validation_failed', 'The request is not valid; see the listed fields.', issues);
-    }
-    const base = {
-      actor: getActor(request),
-      session: getSession(request),
-      reply: replySink(reply),
-      now: deps.runtime.clock.now(),
-      requestId: request.id,
-      ip: request.ip,
-      userAgent: String(request.headers['user-agent'] ?? '').slice(0, 512),
-      log: request.log,
-      runtime: deps.runtime,
-    };
-    const run = async (db: Ctx['db']): Promise<unknown> => {
-      const result: unknown = await def.handler({ ...base, db }, { params, query, body });
-      return def.response.parse(result);
-    };
-    const db = deps.runtime.db;
-    const inTransaction = isMutating(def.method) && def.transaction !== false;
-    let output: unknown;
-    try {
-      output = inTransaction ? await db.transaction().execute(run) : await run(db);
-    } catch (err) {
-      if (err instanceof AppError && err.afterRollback !== undefined) {
-        await err.afterRollback().catch((e: unknown) => request.log.error({ err: e }, 'after-rollback work failed'));
-      }
-      throw err;
-    }
+    if (issues.length > 0) throw new AppError('validation_failed', INVALID, issues);
+    const output = await runHandler(request, reply, deps, def, (ctx) => def.handler(ctx, { params, query, body }));
     await reply.status(def.status ?? 200).send(output);
   };
+}
+
+function uploadHandler(def: StoredUploadRoute, deps: RouteDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const issues: ValidationIssue[] = [];
+    const params = parsePart('params', def.params, request.params, issues);
+    const query = parsePart('query', def.query, request.query, issues);
+    const fileName = parseFileName(request.headers[FILE_NAME_HEADER], issues);
+    if (issues.length > 0) throw new AppError('validation_failed', INVALID, issues);
+    const declaredType = mediaTypeOf(request.headers['content-type']);
+    const bytes: unknown = request.body;
+    if (!Buffer.isBuffer(bytes) || declaredType === undefined || !isUploadContentType(declaredType)) {
+      throw new AppError('upload_malformed', 'The request carries no file; send the file itself as the request body.');
+    }
+    const file: UploadedFile = { bytes, fileName: fileName!, declaredType };
+    const output = await runHandler(request, reply, deps, def, (ctx) => def.handler(ctx, { params, query, file }));
+    await reply.status(def.status ?? 201).send(output);
+  };
+}
+
+/** FILE-02: the CSP of a served file: nothing runs, nothing loads, nothing frames it. */
+export const DOWNLOAD_CSP = "default-src 'none'; sandbox; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+function downloadHandler(def: StoredDownloadRoute, deps: RouteDeps) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const issues: ValidationIssue[] = [];
+    const params = parsePart('params', def.params, request.params, issues);
+    const query = parsePart('query', def.query, request.query, issues);
+    if (issues.length > 0) throw new AppError('validation_failed', INVALID, issues);
+    const file = await runHandler(request, reply, deps, def, (ctx) => def.handler(ctx, { params, query }));
+    // Only the allowlisted types are ever served, whatever a handler returns.
+    if (!(STORED_FILE_MEDIA_TYPES as readonly string[]).includes(file.mediaType) || !Buffer.isBuffer(file.bytes)) {
+      throw new Error(`${def.method} ${def.url}: the handler returned a file of a type that is never served`);
+    }
+    await reply
+      .status(200)
+      .header('content-type', file.mediaType)
+      .header('content-disposition', contentDisposition(file.fileName))
+      .header('content-security-policy', DOWNLOAD_CSP)
+      .header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'no-store')
+      .header('content-length', String(file.bytes.length))
+      .send(file.bytes);
+  };
+}
+
+/** Builds `ctx`, runs the handler (mutating methods in ONE transaction) and parses the output. */
+async function runHandler<T>(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  deps: RouteDeps,
+  def: { method: string; transaction?: false; response?: z.ZodType },
+  handler: (ctx: Ctx) => Promise<T>,
+): Promise<T> {
+  const base = {
+    actor: getActor(request),
+    session: getSession(request),
+    reply: replySink(reply),
+    now: deps.runtime.clock.now(),
+    requestId: request.id,
+    ip: request.ip,
+    userAgent: String(request.headers['user-agent'] ?? '').slice(0, 512),
+    log: request.log,
+    runtime: deps.runtime,
+  };
+  const run = async (db: Ctx['db']): Promise<T> => {
+    const result = await handler({ ...base, db });
+    return def.response === undefined ? result : (def.response.parse(result) as T);
+  };
+  const db = deps.runtime.db;
+  const inTransaction = isMutating(def.method) && def.transaction !== false;
+  try {
+    return inTransaction ? await db.transaction().execute(run) : await run(db);
+  } catch (err) {
+    if (err instanceof AppError && err.afterRollback !== undefined) {
+      await err.afterRollback().catch((e: unknown) => request.log.error({ err: e }, 'after-rollback work failed'));
+    }
+    throw err;
+  }
+}
+
+/** A size limit for messages: `10 MB` (MiB, one decimal at most), or `2 KB` below one MiB. */
+export function formatSize(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return mib >= 1 ? `${Math.round(mib * 10) / 10} MB` : `${Math.ceil(bytes / 1024)} KB`;
+}
+
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+export function mediaTypeOf(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const type = header.split(';')[0]!.trim().toLowerCase();
+  return type === '' ? undefined : type;
+}
+
+export function isUploadContentType(type: string): type is UploadContentType {
+  return (UPLOAD_CONTENT_TYPES as readonly string[]).includes(type);
+}
+
+// Control, format (bidi overrides, zero-width), separator, surrogate, private-use and unassigned
+// characters: a name with any of them could hide its real extension or break a log line.
+const FORBIDDEN_NAME_CHARS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}\p{Co}\p{Cn}]/u;
+const SEPARATORS = /[/\\]/;
+
+/**
+ * Checks a file name sent in the `x-file-name` header (ATK-PATH, ATK-CRLF): percent-encoded UTF-8,
+ * optionally with RFC 5987's `UTF-8''` prefix. The name is only ever displayed and put into
+ * `Content-Disposition`, never used as a path, yet anything path-like is refused outright.
+ */
+export function checkFileName(raw: string): { ok: true; name: string } | { ok: false; message: string } {
+  if (raw.length > 4 * 3 * FILE_NAME_MAX_LENGTH) return { ok: false, message: 'the file name is too long' };
+  const encoded = /^utf-8''/i.test(raw) ? raw.slice(7) : raw;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(encoded);
+  } catch {
+    return { ok: false, message: 'the file name must be UTF-8, percent-encoded (encodeURIComponent)' };
+  }
+  return checkFileNameText(decoded);
+}
+
+/** The rules of {@link checkFileName} for a name already decoded (e.g. given on the command line). */
+export function checkFileNameText(decoded: string): { ok: true; name: string } | { ok: false; message: string } {
+  const name = decoded.normalize('NFC').trim();
+  if (name === '') return { ok: false, message: 'the file name is empty' };
+  if ([...name].length > FILE_NAME_MAX_LENGTH) {
+    return { ok: false, message: `the file name is longer than ${FILE_NAME_MAX_LENGTH} characters` };
+  }
+  if (FORBIDDEN_NAME_CHARS.test(name)) {
+    return { ok: false, message: 'the file name contains control or invisible formatting characters' };
+  }
+  // Full-width and other look-alike slashes count as separators too (NFKC folds them to / and \).
+  if (SEPARATORS.test(name) || SEPARATORS.test(name.normalize('NFKC'))) {
+    return { ok: false, message: 'the file name contains a path separator (/ or \\); send the name only' };
+  }
+  if (/^[.\s]+$/.test(name.normalize('NFKC'))) return { ok: false, message: 'the file name is not a name' };
+  return { ok: true, name };
+}
+
+function parseFileName(header: string | string[] | undefined, issues: ValidationIssue[]): string | undefined {
+  const path = `headers.${FILE_NAME_HEADER}`;
+  if (header === undefined) {
+    issues.push({ path, message: `send the file name in the ${FILE_NAME_HEADER} header` });
+    return undefined;
+  }
+  if (typeof header !== 'string') {
+    issues.push({ path, message: 'header given more than once; send it once' });
+    return undefined;
+  }
+  const checked = checkFileName(header);
+  if (!checked.ok) {
+    issues.push({ path, message: checked.message });
+    return undefined;
+  }
+  return checked.name;
+}
+
+/**
+ * `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 with RFC 5987 encoding): the quoted
+ * form is a plain-ASCII stand-in for old clients, the starred form carries the real name. Nothing
+ * of the name can end the header or add another (ATK-CRLF).
+ */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\%;]/g, '_');
+  const encoded = encodeURIComponent(fileName).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
 
 /** `METHOD url permission|signed-in|public`, one line per route, sorted: the committed route-table snapshot. */

@@ -7,7 +7,15 @@ import { uuidv7 } from '../ids.js';
 import type { Authenticator } from './ctx.js';
 import { API_CSP, STATIC_SECURITY_HEADERS } from './headers.js';
 import { parseJsonBody } from './json-body.js';
-import { RouteDeclarationError, isMutating, setAuth } from './route.js';
+import {
+  RouteDeclarationError,
+  UPLOAD_CONTENT_TYPES,
+  formatSize,
+  isMutating,
+  isUploadContentType,
+  mediaTypeOf,
+  setAuth,
+} from './route.js';
 
 export type RefusedRequest = { request: FastifyRequest; status: number; body: ErrorResponse };
 
@@ -64,6 +72,12 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     }
   });
 
+  // FILE-01: raw file bodies, only on upload routes (the preParsing hook below refuses them
+  // elsewhere before a byte is read); the route's bodyLimit bounds what is buffered.
+  app.addContentTypeParser([...UPLOAD_CONTENT_TYPES], { parseAs: 'buffer' }, (_request, body, done) => {
+    done(null, body);
+  });
+
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.medledger;
     if (access === undefined) return; // no such route: the not-found handler answers
@@ -78,6 +92,30 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
       if (suspended !== undefined) throw new AppError('training_required', suspended);
       throw new AppError('forbidden', `Your roles do not include the permission "${access.permission}" needed here.`);
     }
+  });
+
+  // After authentication and the permission check, before the body is read: a body of the wrong
+  // kind is refused without buffering it (a file to a JSON route, JSON or anything else to an upload).
+  app.addHook('preParsing', async (request, reply, payload) => {
+    const access = request.routeOptions.config.medledger;
+    if (access === undefined) return payload;
+    const type = mediaTypeOf(request.headers['content-type']);
+    const upload = request.routeOptions.config.medledgerUpload;
+    if (upload === undefined) {
+      if (type !== undefined && isUploadContentType(type)) {
+        void reply.header('connection', 'close');
+        throw new AppError('unsupported_media_type', 'Send the request body as application/json.');
+      }
+      return payload;
+    }
+    if (type !== undefined && !isUploadContentType(type)) {
+      void reply.header('connection', 'close');
+      throw new AppError(
+        'upload_type_refused',
+        'Send the file itself as the request body, as application/pdf, image/jpeg, image/png or application/octet-stream.',
+      );
+    }
+    return payload;
   });
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -103,7 +141,15 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
   });
 
   app.setErrorHandler(async (err: FastifyError | AppError, request, reply) => {
-    const body = toErrorResponse(err, request.id);
+    let body = toErrorResponse(err, request.id);
+    const upload = request.routeOptions.config?.medledgerUpload;
+    if (body.code === 'payload_too_large' && upload !== undefined) {
+      body = {
+        code: 'upload_too_large',
+        message: `The file is larger than ${formatSize(upload.maxBytes)}, the most accepted here. Compress it or split it, then upload again.`,
+        requestId: request.id,
+      };
+    }
     const status = ERROR_STATUS[body.code];
     if (status >= 500) request.log.error({ err }, 'request failed');
     else request.log.info({ code: body.code }, 'request refused');

@@ -624,6 +624,12 @@ export const en: Resources = {
     invalid_json: 'The request was malformed.',
     unsupported_media_type: 'The request content type is not supported.',
     payload_too_large: 'The submitted data is too large.',
+    upload_type_refused:
+      'Only PDF, JPEG and PNG files are accepted, and the file name and type must match what the file contains.',
+    upload_too_large: 'The file is larger than the allowed size. Compress it or scan fewer pages, then upload again.',
+    upload_malformed: 'The file is empty, damaged or incomplete. Scan or export it again, then upload it.',
+    upload_unsafe:
+      'The file contains content that is not allowed (scripts, attachments, encryption or another file hidden inside). Print or scan it to a plain PDF or image, then upload that.',
     unauthenticated: 'Please sign in first.',
     forbidden: 'You do not have permission to do this.',
     cross_origin_rejected: 'The request origin is not allowed. Open the system through its own address.',

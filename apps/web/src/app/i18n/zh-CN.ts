@@ -587,6 +587,11 @@ export const zhCN = {
     invalid_json: '请求格式不正确。',
     unsupported_media_type: '请求的内容类型不受支持。',
     payload_too_large: '提交的内容过大。',
+    upload_type_refused: '只接受 PDF、JPEG 和 PNG 文件，且文件扩展名和类型须与文件内容一致。',
+    upload_too_large: '文件超过了允许的大小上限。请压缩或分页扫描后重新上传。',
+    upload_malformed: '文件为空、已损坏或不完整，无法接收。请重新扫描或导出后再上传。',
+    upload_unsafe:
+      '文件中含有不允许的内容（脚本、附件、加密或夹带的其他文件）。请将其打印或扫描为普通 PDF 或图片后再上传。',
     unauthenticated: '请先登录。',
     forbidden: '您没有执行此操作的权限。',
     cross_origin_rejected: '请求来源未被允许，请直接通过系统地址访问。',
