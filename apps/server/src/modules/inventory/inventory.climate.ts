@@ -49,8 +49,9 @@ async function scopedArea(ctx: Ctx, areaId: string, permission: 'inventory.clima
     .executeTakeFirst();
   if (ctx.actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
   const scope = siteScope(ctx.actor, permission);
-  if (area === undefined || (scope !== 'all' && !scope.has(area.site)))
+  if (area === undefined || (scope !== 'all' && !scope.has(area.site))) {
     throw new AppError('not_found', 'No such storage area.');
+  }
   return area;
 }
 

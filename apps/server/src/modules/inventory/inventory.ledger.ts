@@ -92,8 +92,9 @@ export async function postMovements(
   const lots = new Map<string, { productId: string; expiryDate: string | null; lot: string }>();
   const ids: string[] = [];
   for (const p of postings) {
-    if (!Number.isInteger(p.quantity) || p.quantity === 0)
+    if (!Number.isInteger(p.quantity) || p.quantity === 0) {
       throw new AppError('validation_failed', 'A movement moves a whole, non-zero quantity.');
+    }
     let place = places.get(p.locationId);
     if (place === undefined) {
       place = await locationInfo(ctx, p.locationId);

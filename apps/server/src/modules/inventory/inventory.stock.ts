@@ -327,8 +327,9 @@ export async function reverseMovement(ctx: Ctx, movementId: string, reason: stri
   if (m === undefined) throw new AppError('not_found', 'No such movement.');
   const scope = await warehouseScope(ctx, 'inventory.movement.reverse');
   if (scope !== 'all' && !scope.includes(m.warehouseId)) throw new AppError('not_found', 'No such movement.');
-  if (m.reversalOf !== null)
+  if (m.reversalOf !== null) {
     throw new AppError('conflict', 'A reversal is not reversed; post the correct movement instead.');
+  }
   const already = await ctx.db
     .selectFrom('inv_movement')
     .select('id')
@@ -374,8 +375,9 @@ async function lotView(ctx: Ctx, lotId: string): Promise<LotView> {
 /** Quality hold (stop sale) of a lot in every warehouse, or its release; audited with the reason. */
 export async function setHold(ctx: Ctx, lotId: string, hold: boolean, reason: string): Promise<LotView> {
   const lot = await lotView(ctx, lotId);
-  if (hold === (lot.holdReason !== null))
+  if (hold === (lot.holdReason !== null)) {
     throw new AppError('conflict', hold ? 'The lot is already on hold.' : 'The lot is not on hold.');
+  }
   await ctx.db
     .updateTable('inv_lot')
     .set(hold ? { holdReason: reason, heldAt: ctx.now.toISOString() } : { holdReason: null, heldAt: null })

@@ -17,13 +17,17 @@ import {
   ProductResponse,
   ProposePartyInput,
   ProposeProductInput,
+  StoredFileView,
   TradeCheckInput,
   TradeCheckResponse,
   WarehouseListResponse,
   WarehouseResponse,
 } from '@medledger/contract';
 import { z } from 'zod';
-import { route, type AnyRouteDef } from '../../platform/http/route.js';
+import { downloadRoute, route, uploadRoute, type AnyRouteDef } from '../../platform/http/route.js';
+import { listFiles, readStoredFile, storeUpload, type FileOwner } from '../files/index.js';
+import { loadPartyRow } from './master-data.parties.js';
+import { loadProductRow } from './master-data.products.js';
 import { changeDetail, listChanges } from './master-data.changes.js';
 import { decideChange } from './master-data.decide.js';
 import { EXPIRY_LEAD_DAYS, expiringDocuments } from './master-data.expiry.js';
@@ -39,6 +43,56 @@ import { checkTrade } from './master-data.trade.js';
 import { createArea, createLocation, createWarehouse, getWarehouse, listWarehouses } from './master-data.warehouses.js';
 
 const IdParams = z.strictObject({ id: z.uuid() });
+const DocParams = z.strictObject({ id: z.uuid(), fileId: z.uuid() });
+const FileList = z.object({ files: z.array(StoredFileView) });
+
+/** Document scans (licences, certificates, letters, seal and slip specimens) of a party or product. */
+function documentRoutes(entity: 'parties' | 'products'): AnyRouteDef[] {
+  const kind = entity === 'parties' ? 'master-data.party' : 'master-data.product';
+  const owner = (id: string): FileOwner => ({ kind, id });
+  // The record must exist (404 otherwise) before any of its files is touched.
+  const load = (ctx: Parameters<typeof loadPartyRow>[0], id: string) =>
+    entity === 'parties' ? loadPartyRow(ctx, id) : loadProductRow(ctx, id);
+  const label = entity === 'parties' ? 'party' : 'product';
+  return [
+    uploadRoute({
+      method: 'POST',
+      url: `/api/v1/master-data/${entity}/:id/documents`,
+      permission: 'master-data.record.edit',
+      summary: `Attach a document scan (PDF, JPEG or PNG) to a ${label}`,
+      params: IdParams,
+      upload: {},
+      response: StoredFileView,
+      handler: async (ctx, { params, file }) => {
+        await load(ctx, params.id);
+        return storeUpload(ctx, { ...file, owner: owner(params.id) });
+      },
+    }),
+    route({
+      method: 'GET',
+      url: `/api/v1/master-data/${entity}/:id/documents`,
+      permission: 'master-data.record.read',
+      summary: `The document scans of a ${label}`,
+      params: IdParams,
+      response: FileList,
+      handler: async (ctx, { params }) => {
+        await load(ctx, params.id);
+        return { files: await listFiles(ctx, owner(params.id)) };
+      },
+    }),
+    downloadRoute({
+      method: 'GET',
+      url: `/api/v1/master-data/${entity}/:id/documents/:fileId`,
+      permission: 'master-data.record.read',
+      summary: `Download a document scan of a ${label} (audited)`,
+      params: DocParams,
+      handler: async (ctx, { params }) => {
+        await load(ctx, params.id);
+        return readStoredFile(ctx, owner(params.id), params.fileId);
+      },
+    }),
+  ];
+}
 const page = (q: { page?: string | undefined; pageSize?: string | undefined }) => ({
   page: Number(q.page ?? '1'),
   pageSize: Number(q.pageSize ?? '50'),
@@ -49,6 +103,8 @@ const page = (q: { page?: string | undefined; pageSize?: string | undefined }) =
  * (`master-data.record.edit`) and approves with a signature (`master-data.change.approve`).
  */
 export const masterDataRoutes: AnyRouteDef[] = [
+  ...documentRoutes('parties'),
+  ...documentRoutes('products'),
   route({
     method: 'GET',
     url: '/api/v1/master-data/parties',

@@ -486,6 +486,55 @@ describe('master-data records', () => {
   });
 });
 
+/** A minimal one-page PDF (a licence scan stand-in). */
+function pdf(extra = ''): Buffer {
+  return Buffer.from(
+    [
+      '%PDF-1.7',
+      `1 0 obj << /Type /Catalog /Pages 2 0 R ${extra}>> endobj`,
+      '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+      '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj',
+      'trailer << /Root 1 0 R /Size 4 >>',
+      'startxref',
+      '0',
+      '%%EOF',
+      '',
+    ].join('\n'),
+    'latin1',
+  );
+}
+
+describe('FILE-01 FILE-02 document scans of master data', () => {
+  test('FILE-01 FILE-02 QA attaches a licence scan; readers list and download it; others cannot upload; active content is refused', async () => {
+    const { app, clock, qa, buyer } = await setUp();
+    const partyId = await approvedParty(app, clock, qa, supplierFields());
+    const send = (cookie: string, bytes: Buffer, id = partyId) =>
+      app.app.inject({
+        method: 'POST',
+        url: `/api/v1/master-data/parties/${id}/documents`,
+        payload: bytes,
+        headers: { cookie, 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent('营业执照.pdf') },
+      });
+    const up = await send(qa.cookie, pdf());
+    expect(up.statusCode, up.body).toBe(201);
+    const file = up.json<{ id: string; sha256: string }>();
+    expect((await send(buyer.cookie, pdf())).statusCode).toBe(403);
+    expect((await send(qa.cookie, pdf('/OpenAction << /S /JavaScript /JS (app.alert(1)) >> '))).statusCode).toBe(400);
+    expect((await send(qa.cookie, pdf(), '00000000-0000-7000-8000-000000000000')).statusCode).toBe(404);
+    const list = await get(app, `/api/v1/master-data/parties/${partyId}/documents`, buyer.cookie);
+    expect(list.json<{ files: { id: string }[] }>().files.map((f) => f.id)).toEqual([file.id]);
+    const down = await get(app, `/api/v1/master-data/parties/${partyId}/documents/${file.id}`, buyer.cookie);
+    expect(down.statusCode).toBe(200);
+    expect(down.headers['x-content-type-options']).toBe('nosniff');
+    expect(down.rawPayload.equals(pdf())).toBe(true);
+    // A file of one record is not reachable through another record.
+    const other = await approvedParty(app, clock, qa, hospitalFields());
+    expect((await get(app, `/api/v1/master-data/parties/${other}/documents/${file.id}`, buyer.cookie)).statusCode).toBe(
+      404,
+    );
+  });
+});
+
 describe('AC-02 warehouses are scoped by site', () => {
   test('AC-02 a warehouse of another site answers 404 and is not listed', async () => {
     const { app, clock, admin, qa } = await setUp();
