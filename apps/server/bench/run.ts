@@ -5,8 +5,10 @@
  *   audit append   mutating request with its audit event vs the same request with auditing off (≥ 0.70)
  *   audit verify   `audit verify` over N events vs raw SHA-256 over the same event bytes (≥ 0.25)
  *   seal/open      seal+open pairs of 100-byte values vs raw AES-256-GCM encrypt+decrypt pairs (≥ 200,000/s)
+ *   on-hand, FEFO  p95 latency with 1,000,000 ledger rows / 100,000 lots vs the same reads as raw prepared
+ *                  statements (< 20 ms)
  *
- * Options: --events <n> (default 1000000) for the verification benchmark.
+ * Options: --events <n> (default 1000000) for the verification benchmark; --only <append|seal|verify|stock>.
  */
 import { createCipheriv, createDecipheriv, createHash, hash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -25,10 +27,15 @@ import { systemCtx } from '../src/platform/http/ctx.js';
 import { route } from '../src/platform/http/route.js';
 import { createLogger } from '../src/platform/logger.js';
 import type { Runtime } from '../src/platform/runtime.js';
+import { benchStock } from './stock.js';
 
 const args = process.argv.slice(2);
 const eventsArg = args.indexOf('--events');
 const EVENTS = eventsArg >= 0 ? Number(args[eventsArg + 1]) : 1_000_000;
+const onlyArg = args.indexOf('--only');
+/** `--only <name>` runs one benchmark (append, seal, verify, stock). */
+const ONLY = onlyArg >= 0 ? args[onlyArg + 1] : undefined;
+const wanted = (name: string) => ONLY === undefined || ONLY === name;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -218,12 +225,25 @@ async function benchSealOpen(dir: string): Promise<void> {
   );
 }
 
+async function benchStockLatency(dir: string): Promise<void> {
+  const { runtime, handle } = await freshRuntime(dir, 'stock.sqlite');
+  const r = await benchStock(runtime, handle);
+  await handle.close();
+  const ms = (x: number) => `${x.toFixed(2)} ms p95`;
+  line('on-hand', ms(r.onHandP95), ms(r.baseOnHand), r.baseOnHand / r.onHandP95, '< 20 ms p95', r.onHandP95 < 20);
+  line('FEFO allocate', ms(r.fefoP95), ms(r.baseFefo), r.baseFefo / r.fefoP95, '< 20 ms p95', r.fefoP95 < 20);
+  console.log(
+    `${''.padEnd(14)} 1,000,000 ledger rows, 100,000 lots, 1,000 products, SQLite; baseline: the same reads as raw prepared statements`,
+  );
+}
+
 const dir = mkdtempSync(path.join(tmpdir(), 'medledger-bench-'));
 try {
   console.log(`MedLedger benchmarks (Node ${process.version}, ${new Date().toISOString()})`);
-  await benchAuditAppend(dir);
-  await benchSealOpen(dir);
-  await benchVerify(dir);
+  if (wanted('append')) await benchAuditAppend(dir);
+  if (wanted('seal')) await benchSealOpen(dir);
+  if (wanted('verify')) await benchVerify(dir);
+  if (wanted('stock')) await benchStockLatency(dir);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 import type { LotView, MovementView, StockRow } from '@medledger/contract';
+import { sql } from 'kysely';
 import { record } from '../audit/index.js';
 import { AppError } from '../../platform/errors.js';
 import { siteScope, type Actor, type Ctx } from '../../platform/http/ctx.js';
@@ -53,33 +54,30 @@ export async function allocateFefo(
   input: { productId: string; warehouseId: string; quantity: number },
 ): Promise<Pick[]> {
   const today = chinaToday(ctx.now);
-  const rows = await ctx.db
-    .selectFrom('inv_balance as b')
-    .innerJoin('inv_lot as l', 'l.id', 'b.lotId')
-    .select(['b.lotId', 'l.lot', 'l.serial', 'b.locationId', 'b.expiryDate', 'b.quantity', 'l.holdReason'])
-    .where('b.productId', '=', input.productId)
-    .where('b.warehouseId', '=', input.warehouseId)
-    .where('b.zone', '=', 'qualified')
-    .where('b.quantity', '>', 0)
+  const base = () =>
+    ctx.db
+      .selectFrom('inv_balance as b')
+      .innerJoin('inv_lot as l', 'l.id', 'b.lotId')
+      .select(['b.lotId', 'l.lot', 'l.serial', 'b.locationId', 'b.expiryDate', 'b.quantity', 'l.holdReason'])
+      .where('b.productId', '=', input.productId)
+      .where('b.warehouseId', '=', input.warehouseId)
+      .where('b.zone', '=', 'qualified')
+      .where('b.quantity', '>', 0);
+  // Every row holds at least one unit, so `quantity` rows always suffice. Lots without an expiry
+  // date go last on both databases (NULL ordering differs between them).
+  const rows = await base()
+    .where((eb) => eb.or([eb('b.expiryDate', 'is', null), eb('b.expiryDate', '>=', today)]))
+    .where('l.holdReason', 'is', null)
+    .orderBy(sql`case when ${sql.ref('b.expiryDate')} is null then 1 else 0 end`)
     .orderBy('b.expiryDate')
-    .orderBy('l.lot')
+    .orderBy('b.lotId')
     .orderBy('b.locationId')
-    .limit(input.quantity + 200)
+    .limit(input.quantity)
     .execute();
   const picks: Pick[] = [];
-  const expired: string[] = [];
-  const held: string[] = [];
   let left = input.quantity;
   for (const r of rows) {
     if (left === 0) break;
-    if (r.expiryDate !== null && r.expiryDate < today) {
-      expired.push(`${r.lot}${r.serial === null ? '' : `/${r.serial}`} (expired ${r.expiryDate})`);
-      continue;
-    }
-    if (r.holdReason !== null) {
-      held.push(`${r.lot} (on hold: ${r.holdReason})`);
-      continue;
-    }
     const take = Math.min(left, Number(r.quantity));
     picks.push({
       lotId: r.lotId,
@@ -91,21 +89,30 @@ export async function allocateFefo(
     });
     left -= take;
   }
-  if (left > 0) {
-    const available = input.quantity - left;
-    const why = [
-      expired.length > 0 ? `expired lots are locked: ${[...new Set(expired)].join(', ')}` : '',
-      held.length > 0 ? `held lots: ${[...new Set(held)].join(', ')}` : '',
-    ]
-      .filter((s) => s !== '')
-      .join('; ');
-    throw new AppError(
-      'conflict',
-      `Only ${available} of ${input.quantity} can be allocated from qualified stock${why === '' ? '.' : ` — ${why}.`}`,
-    );
-  }
-  // Ordered by expiry; rows without an expiry date (NULL) sort first on SQLite and last on PostgreSQL.
-  return picks.sort((a, b) => (a.expiryDate ?? '9999-12-31').localeCompare(b.expiryDate ?? '9999-12-31'));
+  if (left === 0) return picks;
+  // Not enough: name the locked stock that was passed over (expired first, then held).
+  const locked = await base()
+    .where((eb) => eb.or([eb('b.expiryDate', '<', today), eb('l.holdReason', 'is not', null)]))
+    .orderBy('b.expiryDate')
+    .orderBy('l.lot')
+    .limit(20)
+    .execute();
+  const expired = locked
+    .filter((r) => r.expiryDate !== null && r.expiryDate < today)
+    .map((r) => `${r.lot}${r.serial === null ? '' : `/${r.serial}`} (expired ${r.expiryDate})`);
+  const held = locked
+    .filter((r) => !(r.expiryDate !== null && r.expiryDate < today) && r.holdReason !== null)
+    .map((r) => `${r.lot} (on hold: ${r.holdReason})`);
+  const why = [
+    expired.length > 0 ? `expired lots are locked: ${[...new Set(expired)].join(', ')}` : '',
+    held.length > 0 ? `held lots: ${[...new Set(held)].join(', ')}` : '',
+  ]
+    .filter((x) => x !== '')
+    .join('; ');
+  throw new AppError(
+    'conflict',
+    `Only ${input.quantity - left} of ${input.quantity} can be allocated from qualified stock${why === '' ? '.' : ` — ${why}.`}`,
+  );
 }
 
 /**
