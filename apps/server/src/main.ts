@@ -42,6 +42,7 @@ import {
 } from './modules/identity/index.js';
 import { sendTrainingReminders } from './modules/training/index.js';
 import { notifyExpiringDocuments } from './modules/master-data/index.js';
+import { loadDemoCompany } from './ops/demo.js';
 import { systemClock } from './platform/clock.js';
 import { createDb, type DbHandle } from './platform/db/create-db.js';
 import { migrateToLatest, migrationStatus } from './platform/db/migrator.js';
@@ -444,6 +445,35 @@ function buildProgram(io: Out, result: { code: number }): Command {
             .transaction()
             .execute((tx) => enableByLogin(systemCtx(runtime, 'cli:admin enable', tx), opts.login));
           io.out(`Account ${user.login} (${user.name}) is active and unlocked.\n`);
+        } catch (err) {
+          if (!(err instanceof AppError)) throw err;
+          io.err(`${err.message}\n`);
+          result.code = 1;
+        }
+        await sealOnce(runtime, { fullSweep: true });
+      } finally {
+        await handle.close();
+      }
+    });
+
+  program
+    .command('demo')
+    .description(
+      'load the synthetic demo company (suppliers, hospitals, products, warehouse, stock) into an empty database',
+    )
+    .option(...configOption)
+    .action(async (opts: { config?: string }) => {
+      const config = requireConfig(io, opts.config);
+      const handle = await openAndMigrate(config, io);
+      try {
+        const { runtime } = await openRuntime(config, handle);
+        try {
+          const summary = await loadDemoCompany(runtime);
+          io.out(
+            `Demo company loaded: ${summary.parties} parties, ${summary.products} products, warehouse ${summary.warehouse}, ` +
+              `${summary.lots} lots in ${summary.movements} opening-stock movements.\n` +
+              'All of it is synthetic. Start MedLedger (npm start) and sign in as the first administrator.\n',
+          );
         } catch (err) {
           if (!(err instanceof AppError)) throw err;
           io.err(`${err.message}\n`);

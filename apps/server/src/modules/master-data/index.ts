@@ -24,3 +24,10 @@ export { productByDi } from './master-data.products.js';
 export { locationInfo, firstLocationInZone, type LocationInfo } from './master-data.warehouses.js';
 /** Product rows for documents (name, model, certificate…), and the site scope of warehouses. */
 export { loadProductRow } from './master-data.products.js';
+/** Filing first-business records (used by `medledger demo` and the import); QA approval still applies. */
+export { proposeNewParty } from './master-data.parties.js';
+export { proposeNewProduct } from './master-data.products.js';
+/** `medledger demo` only: demo records in force without a signature (refused for anyone else). */
+export { approveDemoChange } from './master-data.decide.js';
+/** Warehouses, areas and locations (used by `medledger demo`). */
+export { createWarehouse, createArea, createLocation } from './master-data.warehouses.js';

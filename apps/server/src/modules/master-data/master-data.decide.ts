@@ -87,3 +87,46 @@ export async function decideChange(ctx: Ctx, changeId: string, input: DecideChan
   });
   return changeId;
 }
+
+/**
+ * `medledger demo` only: puts a synthetic demo record in force without a signature. Refused for any
+ * actor but the host's `cli:demo` system actor (a person always signs, GSP-04); the approval names
+ * itself as demo data in the decision note and the audit trail.
+ */
+export async function approveDemoChange(ctx: Ctx, changeId: string): Promise<void> {
+  if (ctx.actor?.kind !== 'system' || ctx.actor.name !== 'cli:demo') {
+    throw new AppError('forbidden', 'Only `medledger demo` loads demo data.');
+  }
+  const { row } = await loadChange(ctx, changeId);
+  if (row.status !== 'pending') throw new AppError('conflict', `This proposal was already ${row.status}.`);
+  const note = '演示数据（medledger demo 载入，无电子签名）/ demo data loaded by medledger demo, not signed';
+  await ctx.db
+    .updateTable('md_change')
+    .set({
+      status: 'approved',
+      decidedBy: ctx.actor.id,
+      decidedByName: ctx.actor.name,
+      decidedAt: ctx.now.toISOString(),
+      decisionNote: note,
+      signatureId: null,
+    })
+    .where('id', '=', row.id)
+    .execute();
+  const payload = JSON.parse(row.payload) as Record<string, unknown>;
+  if (row.entity === 'party') await applyParty(ctx, row.entityId, payload as PartyPayload, row.version, ctx.actor.name);
+  else await applyProduct(ctx, row.entityId, payload as ProductPayload, row.version, ctx.actor.name);
+  await record(ctx, {
+    action: 'master-data.change.approved',
+    outcome: 'success',
+    resource: { type: `md_${row.entity}`, id: row.entityId },
+    data: {
+      changeId: row.id,
+      entity: row.entity,
+      entityId: row.entityId,
+      version: Number(row.version),
+      signatureId: 'none (demo data)',
+      recordHash: 'none (demo data)',
+    },
+    reason: note,
+  });
+}
