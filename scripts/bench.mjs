@@ -7,7 +7,13 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const result = spawnSync(
   process.execPath,
-  ['--conditions=medledger-source', '--import', 'tsx', path.join(root, 'apps', 'server', 'bench', 'run.ts'), ...process.argv.slice(2)],
+  [
+    '--conditions=medledger-source',
+    '--import',
+    'tsx',
+    path.join(root, 'apps', 'server', 'bench', 'run.ts'),
+    ...process.argv.slice(2),
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=8192' } },
 );
 process.exit(result.status ?? 1);

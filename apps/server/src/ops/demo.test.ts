@@ -64,6 +64,8 @@ describe('medledger demo', () => {
   test('GSP-04 the unsigned demo approval is refused to anyone but `medledger demo`', async () => {
     t = await buildTestApp();
     const other = systemCtx(t.runtime, 'cli:keys rotate');
-    await expect(approveDemoChange(other, '01900000-0000-7000-8000-0000000000aa')).rejects.toThrow(/Only `medledger demo`/);
+    await expect(approveDemoChange(other, '01900000-0000-7000-8000-0000000000aa')).rejects.toThrow(
+      /Only `medledger demo`/,
+    );
   });
 });
