@@ -59,8 +59,9 @@ const enc = encodeURIComponent;
 /** `?a=1&b=2` from the defined values, or '' when there are none. */
 function search(values: Record<string, string | number | undefined>): string {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(values))
-    {if (value !== undefined && value !== '') params.set(key, String(value));}
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && value !== '') params.set(key, String(value));
+  }
   const text = params.toString();
   return text === '' ? '' : `?${text}`;
 }

@@ -224,6 +224,8 @@ export const masterDataEn: typeof masterDataZhCN = {
     reasonHelpNew: 'e.g. first-business review, new product line.',
     reasonHelpChange: 'Say what changes and on what basis, e.g. “operating licence renewed, see the new licence”.',
     reasonRequired: 'Give a reason (at least 2 characters)',
+    conflict:
+      'This clashes with an existing record: the code or a UDI-DI is already in use, or a change of this record is already pending. Correct it as the server says below and try again.',
     fixFields: 'The submission was not accepted: correct the fields marked in red and submit again.',
     fixBelow: 'Correct these problems and submit again:',
   },

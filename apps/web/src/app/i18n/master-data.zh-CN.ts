@@ -215,6 +215,8 @@ export const masterDataZhCN = {
     reasonHelpNew: '例如：首营企业资料审核、新增经营品种。',
     reasonHelpChange: '写明变更内容及依据，如“经营许可证换证，见新证”。',
     reasonRequired: '请填写原因（至少 2 个字）',
+    conflict:
+      '与现有记录冲突：编码或 UDI-DI 已被其他记录使用，或该记录已有一项待审变更。请按下面的服务器说明修改后重试。',
     fixFields: '提交的内容未通过校验：请按各字段下方的红色提示修改后重新提交。',
     fixBelow: '请修改以下问题后重新提交：',
   },

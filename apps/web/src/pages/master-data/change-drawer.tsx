@@ -153,9 +153,11 @@ export function ChangeDrawer({ changeId, onClose }: Props) {
               {
                 key: 'changed',
                 label: t('masterData.review.changedFields'),
-                children: data.changedFields
-                  .map((f) => fieldLabel(t, data.entity, f))
-                  .join(i18n.language === 'en' ? ', ' : '、'),
+                children: data.firstBusiness
+                  ? t('masterData.history.allFields')
+                  : data.changedFields
+                      .map((f) => fieldLabel(t, data.entity, f))
+                      .join(i18n.language === 'en' ? ', ' : '、'),
               },
               ...(data.decidedAt === null
                 ? []

@@ -56,8 +56,9 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
 export function ChangeValue({ field, value }: { field: string; value: unknown }): ReactNode {
   const { t } = useTranslation();
   const licenceLabel = useLicenceLabel();
-  if (value === null || value === undefined || value === '')
-    {return <Typography.Text type="secondary">—</Typography.Text>;}
+  if (value === null || value === undefined || value === '') {
+    return <Typography.Text type="secondary">—</Typography.Text>;
+  }
   if (typeof value === 'boolean') return value ? t('masterData.yes') : t('masterData.no');
   switch (field) {
     case 'customerType':

@@ -2,8 +2,10 @@ import type { ChangeView, PartyView, ProductView } from '@medledger/contract';
 import { configure, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import dayjs from 'dayjs';
 import { I18nextProvider } from 'react-i18next';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AUTH_OPTIONS } from '../../../test/passkey-fixtures';
 import { mockApi, renderApp, type MockResponse } from '../../../test/render-app';
+import { installFakeWebAuthn, removeFakeWebAuthn } from '../../../test/webauthn';
 import { ApiError } from '../../api/client';
 import { createAppI18n } from '../../app/i18n';
 import { ApiErrorAlert } from '../../components/api-error-alert';
@@ -377,6 +379,8 @@ async function signatureDialog(title: string): Promise<HTMLElement> {
 }
 
 describe('master data: QA review', SLOW, () => {
+  afterEach(removeFakeWebAuthn);
+
   it('GSP-02 GSP-04 the inbox opens a proposal against the version in force and approves it with an authenticator code', async () => {
     const decisions: unknown[] = [];
     let decided = false;
@@ -469,6 +473,57 @@ describe('master data: QA review', SLOW, () => {
     );
   });
 
+  it('GSP-04 with a passkey: the dialog confirms with the passkey, then signs without a code', async () => {
+    const credentials = installFakeWebAuthn();
+    const calls: string[] = [];
+    let decision: unknown;
+    mockApi({
+      'GET /api/v1/session': session(ALL),
+      'GET /api/v1/master-data/changes': { status: 200, body: { changes: [change()] } },
+      [`GET /api/v1/master-data/changes/${CHANGE_ID}`]: { status: 200, body: { change: detail() } },
+      'GET /api/v1/auth/passkeys': {
+        status: 200,
+        body: {
+          passkeys: [
+            {
+              id: 'pk-1',
+              name: '办公室电脑',
+              createdAt: '2026-11-01T08:00:00.000Z',
+              lastUsedAt: null,
+              deviceType: 'multiDevice',
+              backedUp: true,
+            },
+          ],
+          totpEnrolled: false,
+        },
+      },
+      'POST /api/v1/auth/passkey/step-up/options': () => {
+        calls.push('options');
+        return AUTH_OPTIONS;
+      },
+      'POST /api/v1/auth/passkey/step-up': () => {
+        calls.push('step-up');
+        return { status: 200, body: { ok: true } };
+      },
+      [`POST /api/v1/master-data/changes/${CHANGE_ID}/decision`]: (init) => {
+        calls.push('decision');
+        decision = JSON.parse(init?.body as string);
+        return { status: 200, body: { change: detail({ status: 'approved' }) } };
+      },
+    });
+    renderApp(`/master-data/review?change=${CHANGE_ID}`);
+    const drawer = await reviewDrawer();
+    fireEvent.click(await findButton(drawer, '批准…'));
+    const dialog = await signatureDialog('电子签名：批准');
+    fireEvent.click(await findButton(dialog, '用通行密钥签名'));
+    expect(await screen.findByText('已批准 SUP-001，新版本已生效。')).toBeTruthy();
+    expect(calls).toEqual(['options', 'step-up', 'decision']);
+    expect(decision).toEqual({ decision: 'approve', note: '' });
+    expect(credentials.get).toHaveBeenCalledTimes(1);
+    // No authenticator app: no code field is offered.
+    expect(screen.queryByLabelText('身份验证器应用中的 6 位验证码')).toBeNull();
+  });
+
   it('AC-01 the QA review menu entry needs masterData.change.approve; readers see the master-data menu only', async () => {
     mockApi({
       'GET /api/v1/session': session(['masterData.record.read']),
@@ -482,8 +537,9 @@ describe('master data: QA review', SLOW, () => {
 });
 
 describe('master data: products, trade check, expiry, warehouses', SLOW, () => {
-  it('VAL-01 a wrong GTIN check digit comes back from the server and shows on the UDI-DI field', async () => {
+  it('VAL-01 a wrong GTIN check digit comes back from the server and shows on the UDI-DI field; a UDI-DI in use is named', async () => {
     let sent: { product: ProductView } | undefined;
+    let attempts = 0;
     const approved = { ...stent, status: 'approved' as const, version: 1, pendingChangeId: null };
     mockApi({
       'GET /api/v1/session': session(ALL),
@@ -491,6 +547,17 @@ describe('master data: products, trade check, expiry, warehouses', SLOW, () => {
       'GET /api/v1/master-data/changes': { status: 200, body: { changes: [] } },
       [`POST /api/v1/master-data/products/${PRODUCT_ID}/changes`]: (init) => {
         sent = JSON.parse(init?.body as string) as { product: ProductView };
+        attempts += 1;
+        if (attempts === 1) {
+          return {
+            status: 409,
+            body: {
+              code: 'conflict',
+              message: 'The UDI-DI 06901234567891 already identifies product PRD-OTHER.',
+              requestId: 'req-dup',
+            },
+          };
+        }
         return {
           status: 400,
           body: {
@@ -510,6 +577,9 @@ describe('master data: products, trade check, expiry, warehouses', SLOW, () => {
       target: { value: '06901234567891' },
     });
     fireEvent.change(within(drawer).getByLabelText('提交原因'), { target: { value: '更正 UDI-DI' } });
+    fireEvent.click(button(document.body, '提交审核'));
+    expect(await within(drawer).findByText(/与现有记录冲突：编码或 UDI-DI 已被其他记录使用/)).toBeTruthy();
+    expect(within(drawer).getByText('The UDI-DI 06901234567891 already identifies product PRD-OTHER.')).toBeTruthy();
     fireEvent.click(button(document.body, '提交审核'));
     expect(
       await within(drawer).findByText('GS1 的 UDI-DI 应为 14 位 GTIN，且校验位正确。请核对标签上的条码数字。'),

@@ -17,8 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { masterDataKey, proposeParty, proposePartyChange } from '../../api/master-data';
 import { ApiError } from '../../api/client';
-import { ApiErrorAlert } from '../../components/api-error-alert';
-import { proposalIssues } from './md-form-errors';
+import { ProposalErrorAlert, proposalIssues } from './md-form-errors';
 import { DATE_FORMAT, useLicenceLabel } from './md-format';
 
 interface LicenceValues {
@@ -589,7 +588,7 @@ export function PartyFormDrawer({ open, party, onClose, onFiled }: Props) {
             }
           />
         )}
-        {save.isError && !validation && <ApiErrorAlert error={save.error} />}
+        {save.isError && !validation && <ProposalErrorAlert error={save.error} />}
         {validation && otherIssues.length === 0 && (
           <Alert type="error" showIcon className="ml-form-notice" title={t('masterData.form.fixFields')} />
         )}

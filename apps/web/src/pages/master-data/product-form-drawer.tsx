@@ -32,8 +32,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { masterDataKey, proposeProduct, proposeProductChange } from '../../api/master-data';
-import { ApiErrorAlert } from '../../components/api-error-alert';
-import { proposalIssues } from './md-form-errors';
+import { ProposalErrorAlert, proposalIssues } from './md-form-errors';
 import { DATE_FORMAT } from './md-format';
 
 interface DiValues {
@@ -457,13 +456,15 @@ export function ProductFormDrawer({ open, product, onClose, onFiled }: Props) {
                           </Space>
                         ))}
                         {diFields.length < 5 && (
-                          <Button
-                            size="small"
-                            icon={<PlusOutlined aria-hidden />}
-                            onClick={() => di.add({ issuer: 'GS1' })}
-                          >
-                            {t('masterData.form.addDi')}
-                          </Button>
+                          <div>
+                            <Button
+                              size="small"
+                              icon={<PlusOutlined aria-hidden />}
+                              onClick={() => di.add({ issuer: 'GS1' })}
+                            >
+                              {t('masterData.form.addDi')}
+                            </Button>
+                          </div>
                         )}
                       </>
                     )}
@@ -507,7 +508,7 @@ export function ProductFormDrawer({ open, product, onClose, onFiled }: Props) {
             }
           />
         )}
-        {save.isError && !validation && <ApiErrorAlert error={save.error} />}
+        {save.isError && !validation && <ProposalErrorAlert error={save.error} />}
         {validation && otherIssues.length === 0 && (
           <Alert type="error" showIcon className="ml-form-notice" title={t('masterData.form.fixFields')} />
         )}

@@ -1,7 +1,10 @@
 import type { ValidationIssue } from '@medledger/contract';
+import { Typography } from 'antd';
 import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import { ApiError } from '../../api/client';
 import { issueText } from '../../app/field-errors';
+import { ApiErrorAlert } from '../../components/api-error-alert';
 
 /**
  * The contract's validation messages for master data (English, from the server), translated when
@@ -71,4 +74,19 @@ export function proposalIssues(
     byField.set(key, entry);
   }
   return { fields: [...byField.values()], other };
+}
+
+/**
+ * A refused proposal other than a validation problem. A conflict names what clashes (a code or
+ * UDI-DI in use, a change already pending) only in the server's message, so it is shown too.
+ */
+export function ProposalErrorAlert({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  const conflict = error instanceof ApiError && error.code === 'conflict';
+  return (
+    <div className="ml-form-notice">
+      <ApiErrorAlert error={error} message={conflict ? t('masterData.form.conflict') : undefined} />
+      {conflict && <Typography.Text type="secondary">{error.message}</Typography.Text>}
+    </div>
+  );
 }
