@@ -85,8 +85,9 @@ export async function proposeNewProduct(
     .select('id')
     .where('code', '=', input.product.code)
     .executeTakeFirst();
-  if (exists !== undefined)
-    {throw new AppError('conflict', `A product with the code ${input.product.code} already exists.`);}
+  if (exists !== undefined) {
+    throw new AppError('conflict', `A product with the code ${input.product.code} already exists.`);
+  }
   await assertDisFree(ctx, null, input.product);
   const productId = uuidv7(ctx.now.getTime());
   const at = ctx.now.toISOString();
@@ -183,8 +184,9 @@ export async function rejectFirstProduct(ctx: Ctx, productId: string): Promise<v
  */
 export async function cancelCertificate(ctx: Ctx, productId: string, reason: string): Promise<ProductView> {
   const row = await loadProductRow(ctx, productId);
-  if (row.certificateCancelledAt !== null)
-    {throw new AppError('conflict', 'The certificate is already recorded as cancelled.');}
+  if (row.certificateCancelledAt !== null) {
+    throw new AppError('conflict', 'The certificate is already recorded as cancelled.');
+  }
   await ctx.db
     .updateTable('md_product')
     .set({ certificateCancelledAt: ctx.now.toISOString(), updatedAt: ctx.now.toISOString() })
