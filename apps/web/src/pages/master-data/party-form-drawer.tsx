@@ -282,7 +282,7 @@ export function PartyFormDrawer({ open, party, onClose, onFiled }: Props) {
             <Form.Item name="customerType" noStyle>
               <Select
                 aria-label={t('masterData.party.customerType')}
-                className="ml-select-status"
+                className="ml-select-wide"
                 options={[
                   { value: 'none', label: t('masterData.party.notCustomer') },
                   ...CUSTOMER_TYPES.map((c) => ({
