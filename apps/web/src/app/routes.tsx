@@ -6,6 +6,14 @@ import { EnrolPage } from '../pages/enrol/enrol-page';
 import { NotFoundPage } from '../pages/errors/not-found-page';
 import { RouteErrorPage } from '../pages/errors/route-error-page';
 import { HomePage } from '../pages/home/home-page';
+import { ExpiryPage } from '../pages/master-data/expiry-page';
+import { PartiesPage } from '../pages/master-data/parties-page';
+import { PartyPage } from '../pages/master-data/party-page';
+import { ProductPage } from '../pages/master-data/product-page';
+import { ProductsPage } from '../pages/master-data/products-page';
+import { ReviewPage } from '../pages/master-data/review-page';
+import { TradeCheckPage } from '../pages/master-data/trade-check-page';
+import { WarehousesPage } from '../pages/master-data/warehouses-page';
 import { LoginPage } from '../pages/login/login-page';
 import { ExpiredPasswordPage } from '../pages/password/expired-password-page';
 import { SetPasswordPage } from '../pages/password/set-password-page';
@@ -52,6 +60,14 @@ export const routes: RouteObject[] = [
               { path: '/training/undertaking', element: <UndertakingPage /> },
               { path: '/training/report', element: <TrainingReportPage /> },
               { path: '/training/assignments', element: <AssignmentsPage /> },
+              { path: '/master-data/parties', element: <PartiesPage /> },
+              { path: '/master-data/parties/:id', element: <PartyPage /> },
+              { path: '/master-data/products', element: <ProductsPage /> },
+              { path: '/master-data/products/:id', element: <ProductPage /> },
+              { path: '/master-data/review', element: <ReviewPage /> },
+              { path: '/master-data/expiry', element: <ExpiryPage /> },
+              { path: '/master-data/trade-check', element: <TradeCheckPage /> },
+              { path: '/master-data/warehouses', element: <WarehousesPage /> },
             ],
           },
         ],

@@ -1,3 +1,4 @@
+import { masterDataEn } from './master-data.en';
 import { trainingEn } from './training.en';
 import type { Resources } from './zh-CN';
 
@@ -619,6 +620,18 @@ export const en: Resources = {
     },
   },
   training: trainingEn,
+  masterData: masterDataEn,
+  signature: {
+    intro:
+      'Electronic signature: confirm with your passkey, or enter the 6-digit code of your authenticator app. Each code works once.',
+    withPasskey: 'Sign with a passkey',
+    or: 'or',
+    code: '6-digit code from your authenticator app',
+    codeRejected:
+      'The code is wrong or was already used. Enter the next code your authenticator app shows (each code works once) and check that the phone’s clock is right.',
+    needStrongFactor:
+      'Your account has neither a passkey nor an authenticator app, so it cannot sign. Add one under My account security and try again.',
+  },
   errors: {
     validation_failed: 'Some of the data did not pass validation. Check it and try again.',
     invalid_json: 'The request was malformed.',
@@ -658,6 +671,8 @@ export const en: Resources = {
     internal: 'Internal server error.',
     network: 'Cannot reach the server. Check the network and try again.',
     unknown: 'An unexpected error occurred.',
+    qualificationAdvice:
+      'Complete or renew the qualification named above (first-business approval, licence, scope, certificate) and have QA approve it before opening the document.',
     requestId: 'Request ID: {{requestId}}',
   },
 };

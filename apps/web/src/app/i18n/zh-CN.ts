@@ -1,3 +1,4 @@
+import { masterDataZhCN } from './master-data.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
 
 /** Simplified Chinese, the default language. The English file must have exactly the same keys. */
@@ -582,6 +583,17 @@ export const zhCN = {
     },
   },
   training: trainingZhCN,
+  masterData: masterDataZhCN,
+  signature: {
+    intro: '电子签名：请用通行密钥确认，或输入身份验证器应用中的 6 位验证码。每个验证码只能使用一次。',
+    withPasskey: '用通行密钥签名',
+    or: '或',
+    code: '身份验证器应用中的 6 位验证码',
+    codeRejected:
+      '验证码不正确或已使用过。请输入验证器应用中新显示的验证码（每个验证码只能使用一次），并检查手机时间是否准确。',
+    needStrongFactor:
+      '您的账号既没有通行密钥也没有身份验证器应用，无法电子签名。请在“我的账号安全”中添加其中一种后再试。',
+  },
   errors: {
     validation_failed: '提交的内容未通过校验，请检查后重试。',
     invalid_json: '请求格式不正确。',
@@ -613,6 +625,7 @@ export const zhCN = {
     internal: '服务器内部错误。',
     network: '无法连接服务器，请检查网络后重试。',
     unknown: '发生了未知错误。',
+    qualificationAdvice: '请按上述原因补齐或更新资质（首营审批、证照、经营范围、注册证），经质量审批后再开单。',
     requestId: '请求编号：{{requestId}}',
   },
 };

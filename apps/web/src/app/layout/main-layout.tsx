@@ -1,6 +1,7 @@
 import {
   AuditOutlined,
   BookOutlined,
+  DatabaseOutlined,
   HomeOutlined,
   LogoutOutlined,
   MessageOutlined,
@@ -15,6 +16,7 @@ import { Outlet, useLocation, useNavigate } from 'react-router';
 import { AUDIT_READ_PERMISSION } from '../../api/audit';
 import { APPROVE_PERMISSION } from '../../api/access';
 import { USER_READ_PERMISSION } from '../../api/users';
+import { MD_APPROVE_PERMISSION, MD_READ_PERMISSION } from '../../api/master-data';
 import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
 import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
@@ -62,6 +64,13 @@ function UserMenu() {
   );
 }
 
+/** The menu entry of a page: a record's detail page belongs to its list. */
+function selectedMenuKey(pathname: string): string {
+  if (pathname.startsWith('/training')) return '/training';
+  const record = /^\/master-data\/(parties|products)\//.exec(pathname);
+  return record ? `/master-data/${record[1]}` : pathname;
+}
+
 /** The signed-in frame: header (brand, language, user menu), left menu, page content. */
 export function MainLayout() {
   const { t, i18n } = useTranslation();
@@ -84,6 +93,25 @@ export function MainLayout() {
       : []),
     ...(smsOutbox.isSuccess
       ? [{ key: '/dev/sms-outbox', icon: <MessageOutlined />, label: t('layout.menuSmsOutbox') }]
+      : []),
+    ...(permissions.includes(MD_READ_PERMISSION)
+      ? [
+          {
+            key: 'master-data',
+            icon: <DatabaseOutlined />,
+            label: t('masterData.menu.group'),
+            children: [
+              { key: '/master-data/parties', label: t('masterData.menu.parties') },
+              { key: '/master-data/products', label: t('masterData.menu.products') },
+              ...(permissions.includes(MD_APPROVE_PERMISSION)
+                ? [{ key: '/master-data/review', label: t('masterData.menu.review') }]
+                : []),
+              { key: '/master-data/expiry', label: t('masterData.menu.expiry') },
+              { key: '/master-data/trade-check', label: t('masterData.menu.tradeCheck') },
+              { key: '/master-data/warehouses', label: t('masterData.menu.warehouses') },
+            ],
+          },
+        ]
       : []),
     { key: '/training', icon: <BookOutlined />, label: t('training.menu') },
     {
@@ -110,7 +138,8 @@ export function MainLayout() {
         <Layout.Sider className="ml-sider" width={208}>
           <Menu
             mode="inline"
-            selectedKeys={[location.pathname.startsWith('/training') ? '/training' : location.pathname]}
+            selectedKeys={[selectedMenuKey(location.pathname)]}
+            defaultOpenKeys={location.pathname.startsWith('/master-data') ? ['master-data'] : []}
             items={menuItems}
             onClick={({ key }) => void navigate(key)}
           />
