@@ -21,10 +21,10 @@ import { keepPreviousData, queryOptions, useQuery } from '@tanstack/react-query'
 import type { z } from 'zod';
 import { apiJson } from './client';
 
-export const MD_READ_PERMISSION = 'masterData.record.read';
-export const MD_EDIT_PERMISSION = 'masterData.record.edit';
-export const MD_APPROVE_PERMISSION = 'masterData.change.approve';
-export const MD_WAREHOUSE_PERMISSION = 'masterData.warehouse.manage';
+export const MD_READ_PERMISSION = 'master-data.record.read';
+export const MD_EDIT_PERMISSION = 'master-data.record.edit';
+export const MD_APPROVE_PERMISSION = 'master-data.change.approve';
+export const MD_WAREHOUSE_PERMISSION = 'master-data.warehouse.manage';
 
 /** Every master-data answer lives under this key; a proposal or a decision refreshes all of them. */
 export const masterDataKey = ['masterData'] as const;

@@ -22,10 +22,10 @@ const findButton = async (container: HTMLElement, label: string | RegExp) =>
 
 // Synthetic companies, people and numbers only.
 const ALL = [
-  'masterData.record.read',
-  'masterData.record.edit',
-  'masterData.change.approve',
-  'masterData.warehouse.manage',
+  'master-data.record.read',
+  'master-data.record.edit',
+  'master-data.change.approve',
+  'master-data.warehouse.manage',
 ];
 const session = (permissions: string[]): MockResponse => ({
   status: 200,
@@ -173,7 +173,7 @@ describe('master data: parties', SLOW, () => {
   it('GSP-02 lists parties with role, status and licence expiry; the role filter asks the server', async () => {
     const urls: string[] = [];
     mockApi({
-      'GET /api/v1/session': session(['masterData.record.read']),
+      'GET /api/v1/session': session(['master-data.record.read']),
       'GET /api/v1/master-data/parties': (_init, url) => {
         urls.push(url.search);
         return { status: 200, body: { total: 2, parties: [supplier, expiredCustomer] } };
@@ -524,9 +524,9 @@ describe('master data: QA review', SLOW, () => {
     expect(screen.queryByLabelText('身份验证器应用中的 6 位验证码')).toBeNull();
   });
 
-  it('AC-01 the QA review menu entry needs masterData.change.approve; readers see the master-data menu only', async () => {
+  it('AC-01 the QA review menu entry needs master-data.change.approve; readers see the master-data menu only', async () => {
     mockApi({
-      'GET /api/v1/session': session(['masterData.record.read']),
+      'GET /api/v1/session': session(['master-data.record.read']),
       'GET /api/v1/master-data/parties': { status: 200, body: { total: 0, parties: [] } },
     });
     renderApp('/master-data/parties');
@@ -598,7 +598,7 @@ describe('master data: products, trade check, expiry, warehouses', SLOW, () => {
     let reason: unknown;
     const approved = { ...stent, status: 'approved' as const, version: 1, pendingChangeId: null };
     mockApi({
-      'GET /api/v1/session': session(['masterData.record.read', 'masterData.record.edit']),
+      'GET /api/v1/session': session(['master-data.record.read', 'master-data.record.edit']),
       [`GET /api/v1/master-data/products/${PRODUCT_ID}`]: () => ({
         status: 200,
         body: { product: reason ? { ...approved, certificateCancelledAt: '2026-11-30T02:00:00.000Z' } : approved },
@@ -622,7 +622,7 @@ describe('master data: products, trade check, expiry, warehouses', SLOW, () => {
   it('GSP-02 the trade check lists every block in the interface language with what to do', async () => {
     let asked: unknown;
     mockApi({
-      'GET /api/v1/session': session(['masterData.record.read']),
+      'GET /api/v1/session': session(['master-data.record.read']),
       'GET /api/v1/master-data/parties': {
         status: 200,
         body: { total: 1, parties: [{ ...supplier, status: 'pending' }] },
@@ -721,7 +721,7 @@ describe('master data: products, trade check, expiry, warehouses', SLOW, () => {
       level,
     });
     mockApi({
-      'GET /api/v1/session': session(['masterData.record.read']),
+      'GET /api/v1/session': session(['master-data.record.read']),
       'GET /api/v1/master-data/expiry': {
         status: 200,
         body: {

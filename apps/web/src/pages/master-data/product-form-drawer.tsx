@@ -2,7 +2,7 @@ import {
   CatalogCode,
   DEVICE_CLASSES,
   STORAGE_CONDITIONS,
-  UDI_ISSUERS,
+  UDI_ISSUER_CODES,
   type ChangeView,
   type DeviceClass,
   type ProductView,
@@ -429,7 +429,10 @@ export function ProductFormDrawer({ open, product, onClose, onFiled }: Props) {
                             >
                               <Select
                                 className="ml-select-issuer"
-                                options={UDI_ISSUERS.map((u) => ({ value: u, label: t(`masterData.issuers.${u}`) }))}
+                                options={UDI_ISSUER_CODES.map((u) => ({
+                                  value: u,
+                                  label: t(`masterData.issuers.${u}`),
+                                }))}
                               />
                             </Form.Item>
                             <Form.Item

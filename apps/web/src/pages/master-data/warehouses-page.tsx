@@ -51,7 +51,7 @@ const FIELDS = {
 const CODE = /^\s*[A-Za-z0-9][A-Za-z0-9._-]{0,39}\s*$/;
 const SITE = /^\s*[A-Za-z0-9._-]{1,64}\s*$/;
 
-/** One form for a new warehouse, storage area or location (masterData.warehouse.manage). */
+/** One form for a new warehouse, storage area or location (master-data.warehouse.manage). */
 function CreateModal({ target, onClose }: { target: Target | null; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
