@@ -60,7 +60,10 @@ export async function salesLedger(ctx: Ctx, f: LedgerFilter) {
     .orderBy('s.shipDate')
     .orderBy('s.shipmentNo')
     .orderBy('l.lineNo')
-    .orderBy('a.id')
+    .orderBy('a.allocatedAt')
+    .orderBy('a.expiryDate')
+    .orderBy('a.lot')
+    .orderBy('a.serial')
     .limit(LIMIT + 1)
     .execute();
   const prices = seesPrices(ctx);

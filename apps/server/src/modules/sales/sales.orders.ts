@@ -127,8 +127,9 @@ export async function createOrder(ctx: Ctx, input: CreateOrderInput): Promise<Or
 export async function confirmOrder(ctx: Ctx, orderId: string): Promise<OrderView> {
   const actor = actorOf(ctx);
   const order = await loadOrder(ctx, orderId, 'sales.order.create');
-  if (order.status !== 'draft')
-    {throw new AppError('conflict', `Order ${order.orderNo} is ${order.status}, not a draft.`);}
+  if (order.status !== 'draft') {
+    throw new AppError('conflict', `Order ${order.orderNo} is ${order.status}, not a draft.`);
+  }
   await transition(ctx, order, ['draft'], 'confirmed', {
     confirmedBy: actor.id,
     confirmedByName: actor.name,
@@ -226,6 +227,9 @@ export async function orderView(ctx: Ctx, orderId: string): Promise<OrderView> {
     .select('l.code as locationCode')
     .where('a.orderId', '=', orderId)
     .orderBy('a.allocatedAt')
+    .orderBy('a.expiryDate')
+    .orderBy('a.lot')
+    .orderBy('a.serial')
     .orderBy('a.id')
     .execute();
   const scans = await ctx.db

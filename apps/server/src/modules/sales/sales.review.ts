@@ -46,6 +46,9 @@ async function activeAllocations(ctx: Ctx, orderId: string): Promise<Allocation[
     .where('a.orderId', '=', orderId)
     .where('a.state', '=', 'active')
     .orderBy('a.allocatedAt')
+    .orderBy('a.expiryDate')
+    .orderBy('a.lot')
+    .orderBy('a.serial')
     .orderBy('a.id')
     .execute();
   return rows.map((r) => ({ ...r, quantity: Number(r.quantity), refused: Number(r.refused) }));
@@ -407,6 +410,9 @@ async function reviewContent(ctx: Ctx, order: SalesOrderTable, outboundDate: str
     .where('a.state', '!=', 'released')
     .orderBy('l.lineNo')
     .orderBy('a.allocatedAt')
+    .orderBy('a.expiryDate')
+    .orderBy('a.lot')
+    .orderBy('a.serial')
     .orderBy('a.id')
     .execute();
   return {

@@ -253,6 +253,9 @@ export async function deliverySlip(ctx: Ctx, orderId: string): Promise<DeliveryS
     .where('a.state', '=', 'shipped')
     .orderBy('l.lineNo')
     .orderBy('a.allocatedAt')
+    .orderBy('a.expiryDate')
+    .orderBy('a.lot')
+    .orderBy('a.serial')
     .orderBy('a.id')
     .execute();
   const lines = rows
