@@ -856,8 +856,9 @@ describe('VAL-10 ATK-LOGIC concurrency', () => {
     });
     const line = [{ productId, quantity: 1, unitPrice: 100 }];
     const orders = [];
-    for (let i = 0; i < 4; i++)
+    for (let i = 0; i < 4; i++) {
       orders.push(await order(app, sales, { customerId: hospital, warehouseId: sh.id, lines: line }));
+    }
     expect(orders.map((o) => o.orderNo)).toEqual([
       'SO-20261129-0001',
       'SO-20261129-0002',
