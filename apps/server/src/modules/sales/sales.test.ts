@@ -27,6 +27,7 @@ import {
 } from '../../../test/master-data-helpers.js';
 import { manualClock } from '../../platform/clock.js';
 import { route } from '../../platform/http/route.js';
+import { verifySignature } from '../identity/index.js';
 import { ensureLot, postMovements } from '../inventory/index.js';
 
 // Synthetic staff, parties and products only.
@@ -368,6 +369,15 @@ describe('GSP sales: order → allocation → outbound review → shipment → s
       .where('id', '=', review.signatureId)
       .executeTakeFirstOrThrow();
     expect(sig).toMatchObject({ subjectType: 'sales_order', subjectId: o.id, signerLogin: PEOPLE.reviewer.login });
+    const stored = await app.db
+      .selectFrom('sales_review')
+      .select('content')
+      .where('orderId', '=', o.id)
+      .executeTakeFirstOrThrow();
+    const content = JSON.parse(stored.content) as { lines: Record<string, unknown>[] };
+    expect((await verifySignature({ db: app.db }, review.signatureId, content)).valid).toBe(true);
+    const altered = { ...content, lines: [{ ...content.lines[0], quantity: 15 }] };
+    expect((await verifySignature({ db: app.db }, review.signatureId, altered)).valid).toBe(false);
 
     // The transport record is a discriminated union: a carrier needs a waybill.
     const noWaybill = await post(
