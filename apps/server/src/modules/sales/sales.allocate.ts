@@ -1,6 +1,6 @@
 import type { OrderView } from '@medledger/contract';
 import { record } from '../audit/index.js';
-import { allocateFefo, postMovements } from '../inventory/index.js';
+import { allocateFefo, postMovements, type Pick } from '../inventory/index.js';
 import { firstLocationInZone } from '../master-data/index.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import type { Ctx } from '../../platform/http/ctx.js';
@@ -47,6 +47,7 @@ export async function allocateOrder(ctx: Ctx, orderId: string): Promise<OrderVie
     .execute();
   let allocations = 0;
   let units = 0;
+  const planned: { line: (typeof lines)[number]; pick: Pick; productionDate: string | null }[] = [];
   for (const line of lines) {
     const have = current
       .filter((a) => a.lineId === line.id)
@@ -72,40 +73,48 @@ export async function allocateOrder(ctx: Ctx, orderId: string): Promise<OrderVie
       )
       .execute();
     for (const p of picks) {
-      const base = { kind: 'pick' as const, lotId: p.lotId, docType: 'sales_order', docId: orderId };
-      await postMovements(
-        ctx,
-        [
-          { ...base, locationId: p.locationId, quantity: -p.quantity },
-          { ...base, locationId: shipping, quantity: p.quantity },
-        ],
-        'sales.order.allocate',
-      );
-      await ctx.db
-        .insertInto('sales_allocation')
-        .values({
-          id: uuidv7(ctx.now.getTime()),
-          orderId,
-          lineId: line.id,
-          productId: line.productId,
-          lotId: p.lotId,
-          lot: p.lot,
-          serial: p.serial,
-          productionDate: lots.find((l) => l.id === p.lotId)?.productionDate ?? null,
-          expiryDate: p.expiryDate,
-          fromLocationId: p.locationId,
-          locationId: shipping,
-          quantity: p.quantity,
-          refused: 0,
-          state: 'active',
-          allocatedBy: actor.id,
-          allocatedByName: actor.name,
-          allocatedAt: ctx.now.toISOString(),
-        })
-        .execute();
-      allocations += 1;
-      units += p.quantity;
+      planned.push({ line, pick: p, productionDate: lots.find((l) => l.id === p.lotId)?.productionDate ?? null });
     }
+  }
+  // Rows are taken in one global order (lot, location): two concurrent allocations never wait on
+  // each other crosswise (no deadlock), one of them simply finds the stock gone.
+  planned.sort(
+    (a, b) => a.pick.lotId.localeCompare(b.pick.lotId) || a.pick.locationId.localeCompare(b.pick.locationId),
+  );
+  for (const { line, pick: p, productionDate } of planned) {
+    const base = { kind: 'pick' as const, lotId: p.lotId, docType: 'sales_order', docId: orderId };
+    await postMovements(
+      ctx,
+      [
+        { ...base, locationId: p.locationId, quantity: -p.quantity },
+        { ...base, locationId: shipping, quantity: p.quantity },
+      ],
+      'sales.order.allocate',
+    );
+    await ctx.db
+      .insertInto('sales_allocation')
+      .values({
+        id: uuidv7(ctx.now.getTime()),
+        orderId,
+        lineId: line.id,
+        productId: line.productId,
+        lotId: p.lotId,
+        lot: p.lot,
+        serial: p.serial,
+        productionDate,
+        expiryDate: p.expiryDate,
+        fromLocationId: p.locationId,
+        locationId: shipping,
+        quantity: p.quantity,
+        refused: 0,
+        state: 'active',
+        allocatedBy: actor.id,
+        allocatedByName: actor.name,
+        allocatedAt: ctx.now.toISOString(),
+      })
+      .execute();
+    allocations += 1;
+    units += p.quantity;
   }
   await record(ctx, {
     action: 'sales.order.allocated',

@@ -99,6 +99,8 @@ export async function shipOrder(ctx: Ctx, orderId: string, input: ShipInput) {
 
   const id = uuidv7(ctx.now.getTime());
   const shipmentNo = await nextNumber(ctx, 'SH');
+  // One global row order (lot, location) for concurrent shipments: no crosswise waits.
+  allocations.sort((a, b) => a.lotId.localeCompare(b.lotId) || a.locationId.localeCompare(b.locationId));
   const postings = allocations.map((a) => ({
     kind: 'issue' as const,
     lotId: a.lotId,
