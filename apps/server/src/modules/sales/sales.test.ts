@@ -901,7 +901,7 @@ describe('VAL-10 ATK-LOGIC concurrency', () => {
 });
 
 describe('AC-02 AC-01 scope and roles', () => {
-  test('AC-02 other-site users get 404 on orders, returns and ledgers of another site; wrong roles get 403', async () => {
+  test('AC-02 AC-01 other-site users get 404 on orders, slips and warehouses of another site; wrong roles get 403', async () => {
     const { app, staff, products, hospital, sh } = await setUp({ people: ['sales', 'store', 'salesBj', 'storeBj'] });
     const { sales, store, salesBj, storeBj, qa } = staff;
     const [productId] = products as [string];
