@@ -16,6 +16,7 @@ import {
 import { trainingRoutes } from './modules/training/index.js';
 import { MASTER_DATA_SEALED_COLUMNS, masterDataRoutes } from './modules/master-data/index.js';
 import { inventoryRoutes } from './modules/inventory/index.js';
+import { salesRoutes, type CompanyProfile } from './modules/sales/index.js';
 import { FILES_SEALED_COLUMNS } from './modules/files/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
@@ -45,6 +46,8 @@ export type RuntimeOptions = {
   sms?: SmsSettings;
   /** FILE-02: uploaded documents go to `dir` (`<data>/files`); absent in tools that store none. */
   files?: { dir: string; maxBytes: number };
+  /** Our company as printed on delivery slips (GSP art. 92); slips are refused while it is absent. */
+  company?: CompanyProfile | null;
   /** Extra sealed columns besides the modules' {@link SEALED_COLUMNS} (tests add their own). */
   sealedColumns?: SealedColumn[];
 };
@@ -86,6 +89,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<{ runtime:
     log: options.logger,
     keys: ring,
     files: { dir: options.files?.dir ?? null, maxBytes: options.files?.maxBytes ?? DEFAULT_UPLOAD_MAX_BYTES },
+    sales: { company: options.company ?? null },
     identity: {
       passwordProfile: options.identity?.passwordProfile ?? 'asvs',
       dormantDays: options.identity?.dormantDays ?? DORMANT_DAYS_DEFAULT,
@@ -150,6 +154,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...trainingRoutes,
     ...masterDataRoutes,
     ...inventoryRoutes,
+    ...salesRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

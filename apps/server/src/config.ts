@@ -99,6 +99,15 @@ export const ConfigSchema = z.strictObject({
   /** Extra trusted CA certificates (PEM) for a gateway with a private certificate authority. */
   smsGatewayCaFile: z.string().min(1).optional(),
   smsGatewayTimeoutMs: wholeNumber(500, 30_000, ' ms').default(5000),
+  /** Our company on delivery slips (供货单位, GSP art. 92): name, address and operating licence number. */
+  companyName: z.string().trim().min(1).max(120).optional(),
+  companyAddress: z.string().trim().min(1).max(200).optional(),
+  companyLicenceNo: z.string().trim().min(1).max(64).optional(),
+  companyPhone: z
+    .string()
+    .trim()
+    .regex(/^[0-9+\-() ]{5,30}$/, 'must be a phone number: digits, spaces, + - ( )')
+    .optional(),
 });
 
 /** Checks across settings, run on the raw values so they are reported together with field errors. */
@@ -139,6 +148,16 @@ function crossChecks(raw: Record<string, unknown>, cwd: string): { key: string; 
     if (typeof file === 'string' && file !== '' && !existsSync(path.resolve(cwd, file))) {
       problems.push({ key: name, message: `file not found: ${file}` });
     }
+  }
+  const company = ['companyName', 'companyAddress', 'companyLicenceNo'] as const;
+  const companySet = company.filter((k) => raw[k] !== undefined);
+  if (companySet.length > 0 && companySet.length < company.length) {
+    for (const k of company.filter((c) => raw[c] === undefined)) {
+      problems.push({ key: k, message: 'set the company name, address and licence number together (delivery slips)' });
+    }
+  }
+  if (raw.companyPhone !== undefined && companySet.length === 0) {
+    problems.push({ key: 'companyPhone', message: 'set the company name, address and licence number as well' });
   }
   if (scalar(raw.httpPort) !== undefined && scalar(raw.httpPort) === (scalar(raw.httpsPort) ?? '8443')) {
     problems.push({ key: 'httpPort', message: 'must differ from the HTTPS port' });
@@ -195,6 +214,10 @@ export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
   smsGatewayKeyId: 'MEDLEDGER_SMS_GATEWAY_KEY_ID',
   smsGatewayCaFile: 'MEDLEDGER_SMS_GATEWAY_CA_FILE',
   smsGatewayTimeoutMs: 'MEDLEDGER_SMS_GATEWAY_TIMEOUT_MS',
+  companyName: 'MEDLEDGER_COMPANY_NAME',
+  companyAddress: 'MEDLEDGER_COMPANY_ADDRESS',
+  companyLicenceNo: 'MEDLEDGER_COMPANY_LICENCE_NO',
+  companyPhone: 'MEDLEDGER_COMPANY_PHONE',
 };
 
 /** Variables read by other parts (the config file path) or by the test tooling, not settings. */

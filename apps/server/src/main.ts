@@ -130,6 +130,15 @@ async function openRuntime(
     identity: { passwordProfile: config.passwordProfile, dormantDays: config.dormantDays },
     sms: loadSmsSettings(config),
     files: { dir: config.filesDir, maxBytes: config.uploadMaxMb * 1024 * 1024 },
+    company:
+      config.companyName === undefined || config.companyAddress === undefined || config.companyLicenceNo === undefined
+        ? null
+        : {
+            name: config.companyName,
+            address: config.companyAddress,
+            licenceNo: config.companyLicenceNo,
+            phone: config.companyPhone ?? null,
+          },
     audit: {
       witnessDir: config.auditWitnessDir,
       checkpointEvents: config.auditCheckpointEvents,

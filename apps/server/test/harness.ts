@@ -19,9 +19,18 @@ import type { Permission } from '@medledger/contract';
 import type { Runtime } from '../src/platform/runtime.js';
 import type { SealedColumn } from '../src/modules/keys/index.js';
 import type { SmsSettings } from '../src/modules/identity/index.js';
+import type { CompanyProfile } from '../src/modules/sales/index.js';
 import { randomBytes as randomKey } from 'node:crypto';
 
 export type TestDialect = 'sqlite' | 'postgres';
+
+/** A synthetic company profile for delivery slips (invented name and numbers). */
+export const TEST_COMPANY: CompanyProfile = {
+  name: '示例医疗器械供应链有限公司',
+  address: '示例市示例区康健路 9 号',
+  licenceNo: '示例药监械经营许20260009号',
+  phone: '021-5555 0100',
+};
 
 /** The database this test project runs on (set per Vitest project in vitest.config.ts). */
 export function testDialect(): TestDialect {
@@ -124,6 +133,8 @@ export async function buildTestApp(
     sms?: SmsSettings;
     /** FILE-01 upload limit in bytes (MEDLEDGER_UPLOAD_MAX_MB); 10 MiB unless given. */
     uploadMaxBytes?: number;
+    /** Our company on delivery slips; a synthetic one unless given (`null`: not configured). */
+    company?: CompanyProfile | null;
   } = {},
 ): Promise<TestApp> {
   const dialect = options.dialect ?? testDialect();
@@ -157,6 +168,7 @@ export async function buildTestApp(
       },
       audit: { witnessDir, checkpointEvents: options.checkpointEvents ?? 1000, checkpointSeconds: 300 },
       files: { dir: filesDir, maxBytes: uploadMaxBytes },
+      company: options.company === undefined ? TEST_COMPANY : options.company,
       ...(options.sealedColumns ? { sealedColumns: options.sealedColumns } : {}),
       ...(options.sms ? { sms: options.sms } : {}),
     });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { INVENTORY_AUDIT_EVENTS } from './inventory.js';
 import { MASTER_DATA_AUDIT_EVENTS } from './master-data.js';
+import { SALES_AUDIT_EVENTS } from './sales.js';
 import { FILES_AUDIT_EVENTS } from './files.js';
 import { TRAINING_AUDIT_EVENTS } from './training.js';
 
@@ -400,6 +401,7 @@ export const AUDIT_EVENTS = {
   ...TRAINING_AUDIT_EVENTS,
   ...MASTER_DATA_AUDIT_EVENTS,
   ...INVENTORY_AUDIT_EVENTS,
+  ...SALES_AUDIT_EVENTS,
   ...FILES_AUDIT_EVENTS,
 } as const satisfies Record<string, EventSpec>;
 

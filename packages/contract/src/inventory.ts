@@ -38,6 +38,8 @@ export const MOVEMENT_KINDS = [
   'receipt',
   'putaway',
   'transfer',
+  /** Sales picking: qualified zone → shipping zone (and back when an order is cancelled). */
+  'pick',
   'issue',
   'return_in',
   'return_out',

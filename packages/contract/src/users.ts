@@ -118,6 +118,7 @@ export const NOTIFICATION_KINDS = [
   'training_due',
   'training_expired',
   'qualification_expiring',
+  'outbound_anomaly',
 ] as const;
 
 export const NotificationListResponse = z.object({

@@ -500,6 +500,8 @@ export const en: Resources = {
         'Your training {{courseCode}} expired on {{expiresOn}}; permissions that require it may be suspended. Renew it under Training.',
       qualification_expiring:
         '{{count}} qualification documents expire within {{days}} days or have expired (first: {{first}}). See Master data → Expiry.',
+      outbound_anomaly:
+        'Outbound review of order {{orderNo}} refused {{quantity}} unit(s) of lot {{lot}} ({{reason}}); they are in the nonconforming zone for your decision.',
     },
   },
   users: {

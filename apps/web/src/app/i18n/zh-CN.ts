@@ -467,6 +467,8 @@ export const zhCN = {
         '您的培训课程 {{courseCode}} 已于 {{expiresOn}} 过期，相关权限可能已暂停。请在“培训”中重新学习并通过测验。',
       qualification_expiring:
         '有 {{count}} 份资质证照将在 {{days}} 天内到期或已过期（最早：{{first}}），请在“主数据 → 证照效期”中查看。',
+      outbound_anomaly:
+        '出库复核时订单 {{orderNo}} 批号 {{lot}} 有 {{quantity}} 件被拒绝（{{reason}}），已移入不合格品区，请质量管理处理。',
     },
   },
   users: {
