@@ -52,7 +52,7 @@ export default defineConfig({
           include: ['apps/web/src/**/*.test.{ts,tsx}'],
           environment: 'jsdom',
           setupFiles: ['apps/web/test/setup.ts'],
-          testTimeout: 20_000,
+          testTimeout: 45_000,
         },
       },
       {

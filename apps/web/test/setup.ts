@@ -1,5 +1,9 @@
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach, vi } from 'vitest';
+
+// antd pages render slowly in jsdom on a loaded two-core machine: wait up to 10 s for elements
+// to appear (a failing test still fails, only later), instead of the library's default second.
+configure({ asyncUtilTimeout: 10_000 });
 
 // jsdom has no matchMedia; antd's responsive utilities call it on mount.
 Object.defineProperty(window, 'matchMedia', {

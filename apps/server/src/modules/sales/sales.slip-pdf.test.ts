@@ -10,7 +10,10 @@ import {
 import { getDocument, OPS, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, test } from 'vitest';
 import { isAppError } from '../../platform/errors.js';
-import { renderDeliverySlipPdf, type DeliverySlip, type DeliverySlipLine } from './sales.slip-pdf.js';
+import type { DeliverySlip } from '@medledger/contract';
+import { renderDeliverySlipPdf } from './sales.slip-pdf.js';
+
+type DeliverySlipLine = DeliverySlip['lines'][number];
 
 /**
  * The delivery slip (随货同行单, GSP art. 92) PDF: real embedded Chinese text, every art. 92 field,

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { gs1ElementString, parseUdi, type ParsedUdi, type StorageCondition } from '@medledger/contract';
+import {
+  DeliverySlip as DeliverySlipSchema,
+  gs1ElementString,
+  parseUdi,
+  type ParsedUdi,
+  type StorageCondition,
+} from '@medledger/contract';
+import type { z } from 'zod';
 import bwipjs from 'bwip-js';
 import PDFDocument from 'pdfkit';
 import { AppError } from '../../platform/errors.js';
@@ -12,65 +19,9 @@ import { AppError } from '../../platform/errors.js';
  * docs/decisions/0023-delivery-slip-pdf.md.
  */
 
-/**
- * How the goods travel (GSP art. 96), as the sales contract's `TRANSPORT_MODES`: an outside carrier
- * (名称 + 运单号) or the company's own vehicle (车牌号 + 驾驶员).
- */
-export type SlipTransportMode = 'carrier' | 'own_fleet';
-
-/** One shipped line (per product, lot and serial): the fields of GSP art. 92 plus the UDI carrier. */
-export interface DeliverySlipLine {
-  productName: string;
-  model: string;
-  specification: string;
-  /** 注册人 / 备案人. */
-  registrant: string;
-  /** 受托生产企业, when production is contracted out. */
-  contractManufacturer: string | null;
-  /** 生产许可证编号或备案编号 of the enterprise that made it. */
-  manufacturerLicenceNo: string | null;
-  /** 注册证编号 / 备案编号. */
-  certificateNo: string;
-  lot: string;
-  serial: string | null;
-  /** `YYYY-MM-DD`. */
-  productionDate: string | null;
-  /** `YYYY-MM-DD` (失效日期). */
-  expiryDate: string | null;
-  quantity: number;
-  unit: string;
-  storage: StorageCondition;
-  /** GS1 element string, ASCII 29 (GS) after each variable-length value that is not last; no leading FNC1. */
-  gs1ElementString: string | null;
-  /** The same data in bracketed form, e.g. `(01)06901234567892(17)271231(10)LOT1`. */
-  hri: string | null;
-}
-
-/**
- * The slip exactly as the sales contract's `DeliverySlip` (packages/contract/src/sales.ts on the
- * sales branch) infers it; once that is on main, this type is replaced by the contract's.
- */
-export interface DeliverySlip {
-  slipNo: string;
-  orderNo: string;
-  /** `YYYY-MM-DD`. */
-  shipDate: string;
-  supplier: { name: string; address: string; licenceNo: string; phone: string | null };
-  consignee: { name: string; address: string; contact: string; phone: string | null };
-  transport: {
-    mode: SlipTransportMode;
-    carrier?: string | undefined;
-    waybillNo?: string | undefined;
-    vehiclePlate?: string | undefined;
-    driver?: string | undefined;
-    /** The distinct storage conditions of the goods on the slip. */
-    storageConditions: StorageCondition[];
-    /** 第三方物流 (3PL) that stores or ships on the company's behalf, if any. */
-    thirdPartyLogistics?: string | undefined;
-  };
-  lines: DeliverySlipLine[];
-  remarks: string | null;
-}
+type DeliverySlip = z.infer<typeof DeliverySlipSchema>;
+type SlipTransportMode = DeliverySlip['transport']['mode'];
+type DeliverySlipLine = DeliverySlip['lines'][number];
 
 /** Printed names of the storage conditions (ranges as in the inventory module's climate checks). */
 const STORAGE_LABEL: Readonly<Record<StorageCondition, string>> = {
