@@ -12,3 +12,4 @@ export * from './master-data.js';
 export * from './udi/index.js';
 export * from './inventory.js';
 export * from './files.js';
+export * from './procurement.js';

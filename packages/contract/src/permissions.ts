@@ -1,5 +1,6 @@
 import { INVENTORY_PERMISSIONS } from './inventory.js';
 import { MASTER_DATA_PERMISSIONS } from './master-data.js';
+import { PROCUREMENT_PERMISSIONS } from './procurement.js';
 import { TRAINING_PERMISSIONS } from './training.js';
 
 /**
@@ -47,6 +48,7 @@ export const PERMISSIONS = {
   ...TRAINING_PERMISSIONS,
   ...MASTER_DATA_PERMISSIONS,
   ...INVENTORY_PERMISSIONS,
+  ...PROCUREMENT_PERMISSIONS,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 /** One permission name from {@link PERMISSIONS}. */
