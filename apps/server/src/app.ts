@@ -16,6 +16,7 @@ import {
 import { trainingRoutes } from './modules/training/index.js';
 import { MASTER_DATA_SEALED_COLUMNS, masterDataRoutes } from './modules/master-data/index.js';
 import { inventoryRoutes } from './modules/inventory/index.js';
+import { procurementRoutes } from './modules/procurement/index.js';
 import { FILES_SEALED_COLUMNS } from './modules/files/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
@@ -150,6 +151,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...trainingRoutes,
     ...masterDataRoutes,
     ...inventoryRoutes,
+    ...procurementRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

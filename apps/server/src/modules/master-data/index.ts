@@ -24,3 +24,5 @@ export { productByDi } from './master-data.products.js';
 export { locationInfo, firstLocationInZone, type LocationInfo } from './master-data.warehouses.js';
 /** Product rows for documents (name, model, certificate…), and the site scope of warehouses. */
 export { loadProductRow } from './master-data.products.js';
+/** Party rows for documents (name, address of a supplier or customer). `not_found` if unknown. */
+export { loadPartyRow } from './master-data.parties.js';
