@@ -244,7 +244,8 @@ async function identify(ctx: Ctx, acc: PurAcceptanceTable, items: Identification
     }
   }
 
-  // The label must agree with the lot on file (and within the batch): same lot, same expiry date.
+  // One lot, one expiry date: every label of a lot (any serial) must agree with the lot on file
+  // and with the other labels of the batch, or the label is wrong (GSP art. 87).
   const lotInputs = items.map((it) => ({
     productId: it.productId,
     lot: it.lot,
@@ -252,29 +253,33 @@ async function identify(ctx: Ctx, acc: PurAcceptanceTable, items: Identification
     productionDate: it.productionDate,
     expiryDate: it.expiryDate,
   }));
+  const lotKeyOf = (l: { productId: string; lot: string }) => `${l.productId}|${l.lot}`;
   const expiryOf = new Map<string, { expiryDate: string | null; index: number | null }>();
-  const keyOfLot = (l: { productId: string; lot: string; serial: string | null }) =>
-    `${l.productId}|${l.lot}|${l.serial ?? ''}`;
-  for (const part of chunk(lotInputs, 300)) {
+  const named = lotInputs.filter((l) => l.lot !== '');
+  for (const part of chunk(named, 300)) {
     const rows = await ctx.db
       .selectFrom('inv_lot')
-      .select(['productId', 'lot', 'serial', 'expiryDate'])
+      .select(['productId', 'lot', 'expiryDate'])
+      .distinct()
       .where('productId', 'in', [...new Set(part.map((x) => x.productId))])
       .where('lot', 'in', [...new Set(part.map((x) => x.lot))])
-      .where('serialKey', 'in', [...new Set(part.map((x) => x.serial ?? ''))])
+      .orderBy('expiryDate')
       .execute();
-    for (const r of rows) expiryOf.set(keyOfLot(r), { expiryDate: r.expiryDate, index: null });
+    for (const r of rows) {
+      if (!expiryOf.has(lotKeyOf(r))) expiryOf.set(lotKeyOf(r), { expiryDate: r.expiryDate, index: null });
+    }
   }
   for (const [i, l] of lotInputs.entries()) {
-    const known = expiryOf.get(keyOfLot(l));
+    if (l.lot === '') continue;
+    const known = expiryOf.get(lotKeyOf(l));
     if (known === undefined) {
-      expiryOf.set(keyOfLot(l), { expiryDate: l.expiryDate, index: items[i]!.index });
+      expiryOf.set(lotKeyOf(l), { expiryDate: l.expiryDate, index: items[i]!.index });
     } else if (known.expiryDate !== l.expiryDate) {
       throw new AppError(
         'conflict',
-        `${what} ${items[i]!.index}: ${label(l.lot, l.serial)} ${
+        `${what} ${items[i]!.index}: ${label(l.lot, l.serial)} reads expiry ${l.expiryDate ?? '(none)'}, but lot ${l.lot} ${
           known.index === null ? 'is on file' : `was read in ${what.toLowerCase()} ${known.index}`
-        } with expiry ${known.expiryDate ?? '(none)'}, not ${l.expiryDate ?? '(none)'}: check the label.`,
+        } with expiry ${known.expiryDate ?? '(none)'}: check the label.`,
       );
     }
   }

@@ -563,6 +563,11 @@ describe('GSP-05 VAL-10 scanning rules', () => {
     );
     expect(over.statusCode).toBe(409);
     expect(over.json<{ message: string }>().message).toMatch(/^Scan 2: .*13 盒 identified, more than the 12 received/);
+    const mismatch = await scan(w, acceptanceId, [unitScan(STENT_DI, '290131', 'L2611B', 'U1')]);
+    expect(mismatch.statusCode).toBe(409);
+    expect(mismatch.json<{ message: string }>().message).toBe(
+      'Scan 0: lot L2611B serial U1 reads expiry 2029-01-31, but lot L2611B is on file with expiry 2028-12-31: check the label.',
+    );
     const noPi = await scan(w, acceptanceId, [STENT_DI]);
     expect(noPi.statusCode).toBe(409);
     expect(zoneTotals(await stock(w))).toEqual({ quarantine: 10 });
