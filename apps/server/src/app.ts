@@ -17,6 +17,7 @@ import { trainingRoutes } from './modules/training/index.js';
 import { MASTER_DATA_SEALED_COLUMNS, masterDataRoutes } from './modules/master-data/index.js';
 import { inventoryRoutes } from './modules/inventory/index.js';
 import { salesRoutes, type CompanyProfile } from './modules/sales/index.js';
+import { procurementRoutes } from './modules/procurement/index.js';
 import { FILES_SEALED_COLUMNS } from './modules/files/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
@@ -155,6 +156,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...masterDataRoutes,
     ...inventoryRoutes,
     ...salesRoutes,
+    ...procurementRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

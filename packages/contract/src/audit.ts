@@ -3,6 +3,7 @@ import { INVENTORY_AUDIT_EVENTS } from './inventory.js';
 import { MASTER_DATA_AUDIT_EVENTS } from './master-data.js';
 import { SALES_AUDIT_EVENTS } from './sales.js';
 import { FILES_AUDIT_EVENTS } from './files.js';
+import { PROCUREMENT_AUDIT_EVENTS } from './procurement.js';
 import { TRAINING_AUDIT_EVENTS } from './training.js';
 
 /** How an audited attempt ended. */
@@ -403,6 +404,7 @@ export const AUDIT_EVENTS = {
   ...INVENTORY_AUDIT_EVENTS,
   ...SALES_AUDIT_EVENTS,
   ...FILES_AUDIT_EVENTS,
+  ...PROCUREMENT_AUDIT_EVENTS,
 } as const satisfies Record<string, EventSpec>;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

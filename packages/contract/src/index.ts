@@ -13,3 +13,4 @@ export * from './udi/index.js';
 export * from './inventory.js';
 export * from './files.js';
 export * from './sales.js';
+export * from './procurement.js';

@@ -1,6 +1,7 @@
 import { INVENTORY_PERMISSIONS } from './inventory.js';
 import { MASTER_DATA_PERMISSIONS } from './master-data.js';
 import { SALES_PERMISSIONS } from './sales.js';
+import { PROCUREMENT_PERMISSIONS } from './procurement.js';
 import { TRAINING_PERMISSIONS } from './training.js';
 
 /**
@@ -49,6 +50,7 @@ export const PERMISSIONS = {
   ...MASTER_DATA_PERMISSIONS,
   ...INVENTORY_PERMISSIONS,
   ...SALES_PERMISSIONS,
+  ...PROCUREMENT_PERMISSIONS,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 /** One permission name from {@link PERMISSIONS}. */

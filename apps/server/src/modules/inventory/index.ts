@@ -7,8 +7,8 @@ import './inventory.tables.js';
 
 /** Stock views and direct stock actions, for the composition root. */
 export { inventoryRoutes } from './inventory.routes.js';
-/** Lots as received, and the one way stock changes (ledger entry + balance, concurrency-safe). */
-export { ensureLot, postMovements, type LotInput, type Posting } from './inventory.ledger.js';
+/** Lots as received (one or a batch), and the one way stock changes (ledger entry + balance, concurrency-safe). */
+export { ensureLot, ensureLots, postMovements, type LotInput, type Posting } from './inventory.ledger.js';
 /** FEFO allocation of qualified stock and the expiry / hold lock checked before any shipment. */
 export { allocateFefo, assertLotShippable, chinaToday, type Pick } from './inventory.stock.js';
 /** On-hand views for other modules and reports. */

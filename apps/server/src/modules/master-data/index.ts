@@ -31,3 +31,5 @@ export { proposeNewProduct } from './master-data.products.js';
 export { approveDemoChange } from './master-data.decide.js';
 /** Warehouses, areas and locations (used by `medledger demo`). */
 export { createWarehouse, createArea, createLocation } from './master-data.warehouses.js';
+/** Party rows for documents (name, address of a supplier or customer). `not_found` if unknown. */
+export { loadPartyRow } from './master-data.parties.js';
