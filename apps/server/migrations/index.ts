@@ -11,6 +11,7 @@ import * as m202611291800 from './202611291800-training-courses.js';
 import * as m202611301000 from './202611301000-identity-sms.js';
 import * as m202611301100 from './202611301100-identity-reauth-method.js';
 import * as m202612011000 from './202612011000-master-data-records.js';
+import * as m202612011100 from './202612011100-master-data-imports.js';
 
 /** Every migration, in order. Names are `<yyyymmddHHMM>-<module>-<change>` and never change. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -26,4 +27,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611301000-identity-sms': m202611301000,
   '202611301100-identity-reauth-method': m202611301100,
   '202612011000-master-data-records': m202612011000,
+  '202612011100-master-data-imports': m202612011100,
 };

@@ -9,3 +9,4 @@ export * from './training.js';
 export * from './users.js';
 export * from './access.js';
 export * from './master-data.js';
+export * from './master-data-import.js';

@@ -79,14 +79,16 @@ async function writePackages(ctx: Ctx, productId: string, p: ProductPayload): Pr
 export async function proposeNewProduct(
   ctx: Ctx,
   input: ProposeProductInput,
+  options: { importId?: string } = {},
 ): Promise<{ productId: string; changeId: string }> {
   const exists = await ctx.db
     .selectFrom('md_product')
     .select('id')
     .where('code', '=', input.product.code)
     .executeTakeFirst();
-  if (exists !== undefined)
-    {throw new AppError('conflict', `A product with the code ${input.product.code} already exists.`);}
+  if (exists !== undefined) {
+    throw new AppError('conflict', `A product with the code ${input.product.code} already exists.`);
+  }
   await assertDisFree(ctx, null, input.product);
   const productId = uuidv7(ctx.now.getTime());
   const at = ctx.now.toISOString();
@@ -112,6 +114,7 @@ export async function proposeNewProduct(
     firstBusiness: true,
     payload: input.product,
     reason: input.reason,
+    importId: options.importId,
   });
   return { productId, changeId };
 }
@@ -183,8 +186,9 @@ export async function rejectFirstProduct(ctx: Ctx, productId: string): Promise<v
  */
 export async function cancelCertificate(ctx: Ctx, productId: string, reason: string): Promise<ProductView> {
   const row = await loadProductRow(ctx, productId);
-  if (row.certificateCancelledAt !== null)
-    {throw new AppError('conflict', 'The certificate is already recorded as cancelled.');}
+  if (row.certificateCancelledAt !== null) {
+    throw new AppError('conflict', 'The certificate is already recorded as cancelled.');
+  }
   await ctx.db
     .updateTable('md_product')
     .set({ certificateCancelledAt: ctx.now.toISOString(), updatedAt: ctx.now.toISOString() })

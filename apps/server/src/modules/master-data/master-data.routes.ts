@@ -27,6 +27,7 @@ import { route, type AnyRouteDef } from '../../platform/http/route.js';
 import { changeDetail, listChanges } from './master-data.changes.js';
 import { decideChange } from './master-data.decide.js';
 import { EXPIRY_LEAD_DAYS, expiringDocuments } from './master-data.expiry.js';
+import { masterDataImportRoutes } from './master-data.import.routes.js';
 import { getParty, listParties, maskedIdNumber, proposeNewParty, proposePartyChange } from './master-data.parties.js';
 import {
   cancelCertificate,
@@ -250,4 +251,5 @@ export const masterDataRoutes: AnyRouteDef[] = [
     status: 201,
     handler: async (ctx, { params, body }) => ({ warehouse: await createLocation(ctx, params.id, body) }),
   }),
+  ...masterDataImportRoutes,
 ];
