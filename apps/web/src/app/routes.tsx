@@ -6,6 +6,7 @@ import { EnrolPage } from '../pages/enrol/enrol-page';
 import { NotFoundPage } from '../pages/errors/not-found-page';
 import { RouteErrorPage } from '../pages/errors/route-error-page';
 import { HomePage } from '../pages/home/home-page';
+import { MdImportPage } from '../pages/master-data/import-page';
 import { LoginPage } from '../pages/login/login-page';
 import { ExpiredPasswordPage } from '../pages/password/expired-password-page';
 import { SetPasswordPage } from '../pages/password/set-password-page';
@@ -52,6 +53,7 @@ export const routes: RouteObject[] = [
               { path: '/training/undertaking', element: <UndertakingPage /> },
               { path: '/training/report', element: <TrainingReportPage /> },
               { path: '/training/assignments', element: <AssignmentsPage /> },
+              { path: '/master-data/import', element: <MdImportPage /> },
             ],
           },
         ],

@@ -44,11 +44,6 @@ function jobsOf(runtime: Runtime): Map<string, Job> {
   return jobs;
 }
 
-/** Waits until no import job of this runtime is running (tests; a graceful stop). */
-export async function importJobsSettled(runtime: Runtime): Promise<void> {
-  while (jobsOf(runtime).size > 0) await new Promise((resolve) => setTimeout(resolve, 20));
-}
-
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 /** Progress is written to the import row at most this often while validating. */

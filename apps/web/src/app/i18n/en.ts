@@ -1,3 +1,4 @@
+import { mdImportEn } from './md-import.en';
 import { trainingEn } from './training.en';
 import type { Resources } from './zh-CN';
 
@@ -619,6 +620,7 @@ export const en: Resources = {
     },
   },
   training: trainingEn,
+  mdImport: mdImportEn,
   errors: {
     validation_failed: 'Some of the data did not pass validation. Check it and try again.',
     invalid_json: 'The request was malformed.',

@@ -1,3 +1,4 @@
+import { mdImportZhCN } from './md-import.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
 
 /** Simplified Chinese, the default language. The English file must have exactly the same keys. */
@@ -582,6 +583,7 @@ export const zhCN = {
     },
   },
   training: trainingZhCN,
+  mdImport: mdImportZhCN,
   errors: {
     validation_failed: '提交的内容未通过校验，请检查后重试。',
     invalid_json: '请求格式不正确。',

@@ -6,6 +6,7 @@ import {
   MessageOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
+  UploadOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -84,6 +85,9 @@ export function MainLayout() {
       : []),
     ...(smsOutbox.isSuccess
       ? [{ key: '/dev/sms-outbox', icon: <MessageOutlined />, label: t('layout.menuSmsOutbox') }]
+      : []),
+    ...(permissions.includes('masterData.record.edit')
+      ? [{ key: '/master-data/import', icon: <UploadOutlined />, label: t('mdImport.menu') }]
       : []),
     { key: '/training', icon: <BookOutlined />, label: t('training.menu') },
     {
