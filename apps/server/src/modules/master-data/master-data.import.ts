@@ -44,6 +44,18 @@ function jobsOf(runtime: Runtime): Map<string, Job> {
   return jobs;
 }
 
+/** Import jobs one process runs at a time (each holds its file and rows in memory). */
+export const MAX_IMPORT_JOBS = 3;
+
+function assertJobSlot(runtime: Runtime): void {
+  if (jobsOf(runtime).size >= MAX_IMPORT_JOBS) {
+    throw new AppError(
+      'rate_limited',
+      'Other imports are being checked or committed right now; try again in a minute.',
+    );
+  }
+}
+
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sha256 = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex');
 /** Progress is written to the import row at most this often while validating. */
@@ -180,6 +192,7 @@ function checkUpload(raw: RawBody): { format: SheetFormat; text: string | null }
  */
 export async function startImport(ctx: Ctx, kind: ImportKind, raw: RawBody): Promise<ImportView> {
   const actor = actorOf(ctx);
+  assertJobSlot(ctx.runtime);
   const { format, text } = checkUpload(raw);
   const id = uuidv7(ctx.now.getTime());
   const at = ctx.now.toISOString();
@@ -204,10 +217,16 @@ export async function startImport(ctx: Ctx, kind: ImportKind, raw: RawBody): Pro
     committedByName: null,
     committedAt: null,
   };
-  await ctx.db.insertInto('md_import').values(row).execute();
+  // The slot is taken before the first await, so concurrent uploads cannot all pass the limit.
   const job: Job = { phase: 'validate', processed: 0, total: 0 };
   const jobs = jobsOf(ctx.runtime);
   jobs.set(id, job);
+  try {
+    await ctx.db.insertInto('md_import').values(row).execute();
+  } catch (err) {
+    jobs.delete(id);
+    throw err;
+  }
   const work = jobCtx(ctx);
   void validateImport(work, row, job, text ?? raw.bytes)
     .catch((err: unknown) => failJob(work, row, 'validate', null, err))
@@ -458,17 +477,26 @@ export async function commitImport(ctx: Ctx, importId: string, reason: string): 
       `The file has ${errorCount} ${errorCount === 1 ? 'error' : 'errors'}; nothing can be committed. Correct the file and upload it again.`,
     );
   }
+  assertJobSlot(ctx.runtime);
+  const jobs = jobsOf(ctx.runtime);
+  if (jobs.has(importId)) throw new AppError('conflict', 'This import is being committed already.');
+  const job: Job = { phase: 'commit', processed: 0, total: Number(row.total) };
+  jobs.set(importId, job);
   // Claimed by a conditional update, so two commits of one import cannot both run.
   const claimed = await ctx.db
     .updateTable('md_import')
     .set({ status: 'committing', reason, message: null, updatedAt: ctx.now.toISOString() })
     .where('id', '=', importId)
     .where('status', '=', 'validated')
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) throw new AppError('conflict', 'This import is being committed already.');
-  const job: Job = { phase: 'commit', processed: 0, total: Number(row.total) };
-  const jobs = jobsOf(ctx.runtime);
-  jobs.set(importId, job);
+    .executeTakeFirst()
+    .catch((err: unknown) => {
+      jobs.delete(importId);
+      throw err;
+    });
+  if (Number(claimed.numUpdatedRows) !== 1) {
+    jobs.delete(importId);
+    throw new AppError('conflict', 'This import is being committed already.');
+  }
   const work = jobCtx(ctx);
   const state = { rowNo: null as number | null };
   void runCommit(work, { ...row, reason }, job, state)

@@ -335,6 +335,7 @@ export function MdImportPage() {
         ]}
       />
       {importId === null && canEdit && <ChooseAndUpload onStarted={started} />}
+      {importId === null && !canEdit && <Alert type="info" showIcon title={t('errors.forbidden')} />}
       {importId !== null && imported.error && <ApiErrorAlert error={imported.error} />}
       {importId !== null && view === undefined && imported.isPending && <Card loading />}
       {view !== undefined && importId !== null && (
