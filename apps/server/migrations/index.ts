@@ -12,6 +12,7 @@ import * as m202611301000 from './202611301000-identity-sms.js';
 import * as m202611301100 from './202611301100-identity-reauth-method.js';
 import * as m202612010900 from './202612010900-files-stored-files.js';
 import * as m202612011000 from './202612011000-master-data-records.js';
+import * as m202612011100 from './202612011100-master-data-imports.js';
 import * as m202612011200 from './202612011200-inventory-ledger.js';
 import * as m202612011300 from './202612011300-procurement-orders.js';
 import * as m202612011400 from './202612011400-sales-orders.js';
@@ -31,6 +32,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202611301100-identity-reauth-method': m202611301100,
   '202612010900-files-stored-files': m202612010900,
   '202612011000-master-data-records': m202612011000,
+  '202612011100-master-data-imports': m202612011100,
   '202612011200-inventory-ledger': m202612011200,
   '202612011300-procurement-orders': m202612011300,
   '202612011400-sales-orders': m202612011400,

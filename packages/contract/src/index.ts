@@ -14,3 +14,4 @@ export * from './inventory.js';
 export * from './files.js';
 export * from './sales.js';
 export * from './procurement.js';
+export * from './master-data-import.js';

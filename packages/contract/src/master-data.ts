@@ -623,6 +623,67 @@ export const MASTER_DATA_AUDIT_EVENTS = {
     category: 'business',
     data: z.strictObject({ areaId: z.string(), locationId: z.string(), code: z.string() }),
   },
+  'master-data.import.validated': {
+    zh: '导入文件校验完成',
+    en: 'Import file validated',
+    category: 'business',
+    data: z.strictObject({
+      importId: z.string(),
+      kind: z.enum(['products', 'parties']),
+      format: z.enum(['xlsx', 'csv']),
+      sha256: z.string(),
+      rows: z.number().int(),
+      errors: z.number().int(),
+    }),
+  },
+  'master-data.import.committed': {
+    zh: '导入提交为首营资料',
+    en: 'Import filed as first-business proposals',
+    category: 'business',
+    data: z.strictObject({
+      importId: z.string(),
+      kind: z.enum(['products', 'parties']),
+      sha256: z.string(),
+      rows: z.number().int(),
+      /** SHA-256 over the filed proposals (change id, record id, code, payload hash), in row order. */
+      changesHash: z.string(),
+    }),
+  },
+  'master-data.import.failed': {
+    zh: '导入失败（未保存任何数据）',
+    en: 'Import failed (nothing saved)',
+    category: 'business',
+    data: z.strictObject({
+      importId: z.string(),
+      kind: z.enum(['products', 'parties']),
+      phase: z.enum(['validate', 'commit']),
+      row: z.number().int().nullable(),
+    }),
+  },
+  'master-data.import.approved': {
+    zh: '批量审批通过导入的首营资料',
+    en: 'Imported first-business proposals approved in one signature',
+    category: 'business',
+    data: z.strictObject({
+      importId: z.string(),
+      kind: z.enum(['products', 'parties']),
+      sha256: z.string(),
+      approved: z.number().int(),
+      signatureId: z.string(),
+      recordHash: z.string(),
+    }),
+  },
+  'master-data.record.exported': {
+    zh: '导出主数据',
+    en: 'Master data exported',
+    category: 'business',
+    data: z.strictObject({
+      kind: z.enum(['products', 'parties']),
+      format: z.enum(['xlsx', 'csv']),
+      rows: z.number().int(),
+      sha256: z.string(),
+    }),
+  },
   'master-data.expiry.notified': {
     zh: '证照到期提醒',
     en: 'Qualification expiry reminders sent',

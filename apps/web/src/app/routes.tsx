@@ -14,6 +14,7 @@ import { ProductsPage } from '../pages/master-data/products-page';
 import { ReviewPage } from '../pages/master-data/review-page';
 import { TradeCheckPage } from '../pages/master-data/trade-check-page';
 import { WarehousesPage } from '../pages/master-data/warehouses-page';
+import { MdImportPage } from '../pages/master-data/import-page';
 import { LoginPage } from '../pages/login/login-page';
 import { ExpiredPasswordPage } from '../pages/password/expired-password-page';
 import { SetPasswordPage } from '../pages/password/set-password-page';
@@ -68,6 +69,7 @@ export const routes: RouteObject[] = [
               { path: '/master-data/expiry', element: <ExpiryPage /> },
               { path: '/master-data/trade-check', element: <TradeCheckPage /> },
               { path: '/master-data/warehouses', element: <WarehousesPage /> },
+              { path: '/master-data/import', element: <MdImportPage /> },
             ],
           },
         ],

@@ -44,7 +44,16 @@ export async function pendingChangeIds(
  */
 export async function fileChange(
   ctx: Ctx,
-  input: { entity: Entity; entityId: string; code: string; firstBusiness: boolean; payload: Payload; reason: string },
+  input: {
+    entity: Entity;
+    entityId: string;
+    code: string;
+    firstBusiness: boolean;
+    payload: Payload;
+    reason: string;
+    /** The spreadsheet import filing it, if any. */
+    importId?: string | undefined;
+  },
 ): Promise<string> {
   const actor = actorOf(ctx);
   const pending = await pendingChangeIds(ctx, [input.entityId]);
@@ -84,6 +93,7 @@ export async function fileChange(
       decidedAt: null,
       decisionNote: null,
       signatureId: null,
+      importId: input.importId ?? null,
     })
     .execute();
   await record(ctx, {

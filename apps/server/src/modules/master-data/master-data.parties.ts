@@ -127,6 +127,7 @@ async function codeTaken(ctx: Ctx, code: string): Promise<boolean> {
 export async function proposeNewParty(
   ctx: Ctx,
   input: ProposePartyInput,
+  options: { importId?: string } = {},
 ): Promise<{ partyId: string; changeId: string }> {
   if (await codeTaken(ctx, input.party.code)) {
     throw new AppError('conflict', `A party with the code ${input.party.code} already exists.`);
@@ -155,6 +156,7 @@ export async function proposeNewParty(
     firstBusiness: true,
     payload,
     reason: input.reason,
+    importId: options.importId,
   });
   return { partyId, changeId };
 }

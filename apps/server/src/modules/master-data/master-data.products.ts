@@ -35,17 +35,19 @@ function productColumns(p: ProductPayload) {
 async function assertDisFree(ctx: Ctx, productId: string | null, p: ProductPayload): Promise<void> {
   const dis = p.packages.flatMap((l) => l.dis.map((d) => d.di));
   if (dis.length === 0) return;
-  const taken = await ctx.db
-    .selectFrom('md_udi_di as u')
-    .innerJoin('md_product as d', 'd.id', 'u.productId')
-    .select(['u.di', 'd.code'])
-    .where('u.di', 'in', dis)
-    .$if(productId !== null, (q) => q.where('u.productId', '!=', productId!))
-    .orderBy('u.di')
-    .execute();
-  const first = taken[0];
+  // Two index lookups rather than a join: inside a long transaction (an import) PostgreSQL plans
+  // the join from statistics of a nearly empty table and would scan md_product for every product.
+  const first = await ctx.db
+    .selectFrom('md_udi_di')
+    .select(['di', 'productId'])
+    .where('di', 'in', dis)
+    .$if(productId !== null, (q) => q.where('productId', '!=', productId!))
+    .orderBy('di')
+    .limit(1)
+    .executeTakeFirst();
   if (first !== undefined) {
-    throw new AppError('conflict', `The UDI-DI ${first.di} already identifies product ${first.code}.`);
+    const owner = await loadProductRow(ctx, first.productId);
+    throw new AppError('conflict', `The UDI-DI ${first.di} already identifies product ${owner.code}.`);
   }
 }
 
@@ -79,6 +81,7 @@ async function writePackages(ctx: Ctx, productId: string, p: ProductPayload): Pr
 export async function proposeNewProduct(
   ctx: Ctx,
   input: ProposeProductInput,
+  options: { importId?: string } = {},
 ): Promise<{ productId: string; changeId: string }> {
   const exists = await ctx.db
     .selectFrom('md_product')
@@ -113,6 +116,7 @@ export async function proposeNewProduct(
     firstBusiness: true,
     payload: input.product,
     reason: input.reason,
+    importId: options.importId,
   });
   return { productId, changeId };
 }

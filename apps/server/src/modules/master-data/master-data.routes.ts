@@ -31,6 +31,7 @@ import { loadProductRow } from './master-data.products.js';
 import { changeDetail, listChanges } from './master-data.changes.js';
 import { decideChange } from './master-data.decide.js';
 import { EXPIRY_LEAD_DAYS, expiringDocuments } from './master-data.expiry.js';
+import { masterDataImportRoutes } from './master-data.import.routes.js';
 import { getParty, listParties, maskedIdNumber, proposeNewParty, proposePartyChange } from './master-data.parties.js';
 import {
   cancelCertificate,
@@ -306,4 +307,5 @@ export const masterDataRoutes: AnyRouteDef[] = [
     status: 201,
     handler: async (ctx, { params, body }) => ({ warehouse: await createLocation(ctx, params.id, body) }),
   }),
+  ...masterDataImportRoutes,
 ];

@@ -3,8 +3,11 @@ import type {
   CustomerType,
   DeviceClass,
   GspZone,
+  ImportKind,
+  ImportStatus,
   LicenceKind,
   RecordStatus,
+  SheetFormat,
   StorageCondition,
   UdiIssuer,
 } from '@medledger/contract';
@@ -129,6 +132,40 @@ export type MdChangeTable = {
   decidedAt: string | null;
   decisionNote: string | null;
   signatureId: string | null;
+  /** The spreadsheet import that filed this proposal, if any. */
+  importId: string | null;
+};
+
+/** A spreadsheet import: the job's status and progress, and the first row errors. */
+export type MdImportTable = {
+  id: string;
+  kind: ImportKind;
+  format: SheetFormat;
+  status: ImportStatus;
+  fileSha256: string;
+  total: number;
+  processed: number;
+  valid: number;
+  errorCount: number;
+  /** JSON array of the first row errors (capped). */
+  errors: string;
+  message: string | null;
+  /** The reason given at commit, recorded on every proposal. */
+  reason: string | null;
+  createdBy: string;
+  createdByName: string;
+  createdAt: string;
+  updatedAt: string;
+  committedBy: string | null;
+  committedByName: string | null;
+  committedAt: string | null;
+};
+
+/** A validated row waiting for the commit (the proposed content as JSON); removed by the commit. */
+export type MdImportRowTable = {
+  importId: string;
+  rowNo: number;
+  payload: string;
 };
 
 /** Expiry reminders already sent, so each document is announced once per level. */
@@ -177,6 +214,8 @@ declare module '../../platform/db/database.js' {
     md_warehouse: MdWarehouseTable;
     md_storage_area: MdStorageAreaTable;
     md_location: MdLocationTable;
+    md_import: MdImportTable;
+    md_import_row: MdImportRowTable;
   }
 }
 

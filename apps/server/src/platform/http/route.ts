@@ -8,7 +8,7 @@ import {
   type ValidationIssue,
 } from '@medledger/contract';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Runtime } from '../runtime.js';
 import { AppError } from '../errors.js';
 import type { Actor, Ctx, ReplySink, SessionRef } from './ctx.js';
@@ -30,7 +30,55 @@ type Access =
 type Schema = z.ZodType | undefined;
 type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
 
-export type JsonRouteDef<P extends Schema, Q extends Schema, B extends Schema, R extends z.ZodType> = Access & {
+/** Media types a route may take as a raw request body (spreadsheet imports). */
+export const RAW_BODY_TYPES = [
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/csv',
+] as const;
+export type RawBodyType = (typeof RAW_BODY_TYPES)[number];
+
+/**
+ * A route that takes its request body as bytes instead of JSON: the accepted media types and the
+ * size limit (enforced while reading; 413 above it). Another Content-Type is refused with 415
+ * before the body is read. The route declares no `body` schema; the handler gets `raw`.
+ */
+export type RawBodySpec = { contentTypes: readonly RawBodyType[]; maxBytes: number };
+export type RawBody = { bytes: Buffer; contentType: RawBodyType };
+
+/** Media types a handler may answer with as a file. */
+export const FILE_REPLY_TYPES = [
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  'text/csv; charset=utf-8',
+] as const;
+export type FileReplyType = (typeof FILE_REPLY_TYPES)[number];
+
+/**
+ * A file answer (declare `response: FileReplySchema`): the platform sends the bytes as a download
+ * with `Content-Disposition: attachment` (RFC 6266/5987 file name), `nosniff` and `no-store`.
+ */
+export type FileReply = { kind: 'file'; bytes: Buffer; fileName: string; contentType: FileReplyType };
+
+function isFileReply(value: unknown): value is FileReply {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Partial<FileReply>;
+  return (
+    v.kind === 'file' &&
+    Buffer.isBuffer(v.bytes) &&
+    typeof v.fileName === 'string' &&
+    (FILE_REPLY_TYPES as readonly string[]).includes(String(v.contentType))
+  );
+}
+
+/** The response schema of a route that answers with a {@link FileReply}. */
+export const FileReplySchema = z.custom<FileReply>(isFileReply, 'not a file reply');
+
+export type JsonRouteDef<
+  P extends Schema,
+  Q extends Schema,
+  B extends Schema,
+  R extends z.ZodType,
+  RB extends RawBodySpec | undefined = undefined,
+> = Access & {
   kind?: 'json';
   method: HttpMethod;
   url: string;
@@ -46,7 +94,17 @@ export type JsonRouteDef<P extends Schema, Q extends Schema, B extends Schema, R
    * failure counters): the handler then opens its own transactions.
    */
   transaction?: false;
-  handler: (ctx: Ctx, input: { params: Parsed<P>; query: Parsed<Q>; body: Parsed<B> }) => Promise<z.input<R>>;
+  /** Take the body as raw bytes (see {@link RawBodySpec}); then no `body` schema. */
+  rawBody?: RB;
+  handler: (
+    ctx: Ctx,
+    input: {
+      params: Parsed<P>;
+      query: Parsed<Q>;
+      body: Parsed<B>;
+      raw: RB extends RawBodySpec ? RawBody : undefined;
+    },
+  ) => Promise<z.input<R>>;
 };
 
 /** Routes that write the reply themselves (static web assets). Only allowed as public routes. */
@@ -154,7 +212,8 @@ type StoredJsonRoute = Access & {
   response: z.ZodType;
   status?: number;
   transaction?: false;
-  handler: (ctx: Ctx, input: { params: unknown; query: unknown; body: unknown }) => Promise<unknown>;
+  rawBody?: RawBodySpec;
+  handler: (ctx: Ctx, input: { params: unknown; query: unknown; body: unknown; raw: unknown }) => Promise<unknown>;
 };
 
 export type AnyRouteDef = StoredJsonRoute | RawRouteDef | StoredUploadRoute | StoredDownloadRoute;
@@ -165,7 +224,8 @@ export function route<
   Q extends Schema = undefined,
   B extends Schema = undefined,
   R extends z.ZodType = z.ZodType,
->(def: JsonRouteDef<P, Q, B, R>): AnyRouteDef {
+  RB extends RawBodySpec | undefined = undefined,
+>(def: JsonRouteDef<P, Q, B, R, RB>): AnyRouteDef {
   // Sound: registerRoutes only calls the handler with values parsed by these same schemas.
   return def as unknown as StoredJsonRoute;
 }
@@ -211,6 +271,8 @@ declare module 'fastify' {
     medledger?: RouteAccess;
     /** Present on upload routes only: the body limit in force there. */
     medledgerUpload?: { maxBytes: number };
+    /** Present on routes that take a raw body: the media types accepted there. */
+    medledgerRawBody?: readonly RawBodyType[];
   }
 }
 
@@ -335,6 +397,7 @@ export type RouteDeps = {
  * the FILE-02 headers instead of JSON.
  */
 export function registerRoutes(app: FastifyInstance, routes: readonly AnyRouteDef[], deps: RouteDeps): void {
+  registerRawBodyParsers(app);
   for (const def of routes) {
     const access = checkDeclaration(def);
     const options: RouteOptions = {
@@ -351,6 +414,8 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRouteDe
       options.bodyLimit = maxBytes;
       options.config = { medledger: access, medledgerUpload: { maxBytes } };
     }
+    if ((def.kind === 'json' || def.kind === undefined) && def.rawBody !== undefined)
+      {Object.assign(options, rawBodyOptions(def, access));}
     app.route(options);
   }
 }
@@ -381,14 +446,85 @@ function uploadLimit(def: StoredUploadRoute, deps: RouteDeps): number {
 
 const INVALID = 'The request is not valid; see the listed fields.';
 
+/** The media type of a Content-Type header, lower-cased, without parameters. */
+function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]!.trim().toLowerCase();
+}
+
+/**
+ * Raw bodies are buffered only on the routes that declare them: everywhere else these media types
+ * are refused (415), within the application's ordinary body limit.
+ */
+function registerRawBodyParsers(app: FastifyInstance): void {
+  for (const type of RAW_BODY_TYPES) {
+    if (app.hasContentTypeParser(type)) continue;
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (request, body, done) => {
+      const accepted = request.routeOptions.config.medledgerRawBody ?? [];
+      if (!accepted.includes(type)) {
+        done(new AppError('unsupported_media_type', 'Send the request body as application/json.'), undefined);
+        return;
+      }
+      done(null, body);
+    });
+  }
+}
+
+/** Route options of a raw-body route: its own body limit, and a refusal (415) of other types before reading. */
+function rawBodyOptions(def: StoredJsonRoute, access: RouteAccess): Partial<RouteOptions> {
+  const where = `${def.method} ${def.url}`;
+  const spec = def.rawBody!;
+  if (def.body !== undefined) throw new RouteDeclarationError(`${where}: declares both a body schema and rawBody`);
+  if (!isMutating(def.method)) throw new RouteDeclarationError(`${where}: rawBody needs POST, PUT or PATCH`);
+  if (!Number.isInteger(spec.maxBytes) || spec.maxBytes < 1 || spec.contentTypes.length === 0) {
+    throw new RouteDeclarationError(`${where}: rawBody needs media types and a positive maxBytes`);
+  }
+  return {
+    bodyLimit: spec.maxBytes,
+    config: { medledger: access, medledgerRawBody: spec.contentTypes },
+    preParsing: async (request, _reply, payload) => {
+      const type = mediaType(request.headers['content-type']);
+      if (type !== '' && !(spec.contentTypes as readonly string[]).includes(type)) {
+        throw new AppError('unsupported_media_type', `Send the file as ${spec.contentTypes.join(' or ')}.`);
+      }
+      return payload;
+    },
+  };
+}
+
+function rawBodyOf(request: FastifyRequest, spec: RawBodySpec): RawBody {
+  const type = mediaType(request.headers['content-type']);
+  const bytes: unknown = request.body;
+  const contentType = spec.contentTypes.find((t) => t === type);
+  if (contentType === undefined || !Buffer.isBuffer(bytes) || bytes.length === 0) {
+    throw new AppError(
+      'unsupported_media_type',
+      `Send the file itself as the request body (${spec.contentTypes.join(' or ')}).`,
+    );
+  }
+  return { bytes, contentType };
+}
+
 function jsonHandler(def: StoredJsonRoute, deps: RouteDeps) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const issues: ValidationIssue[] = [];
     const params = parsePart('params', def.params, request.params, issues);
     const query = parsePart('query', def.query, request.query, issues);
-    const body = parsePart('body', def.body, request.body, issues);
+    const body = def.rawBody === undefined ? parsePart('body', def.body, request.body, issues) : undefined;
     if (issues.length > 0) throw new AppError('validation_failed', INVALID, issues);
-    const output = await runHandler(request, reply, deps, def, (ctx) => def.handler(ctx, { params, query, body }));
+    const raw = def.rawBody === undefined ? undefined : rawBodyOf(request, def.rawBody);
+    const output: unknown = await runHandler(request, reply, deps, def, (ctx) =>
+      def.handler(ctx, { params, query, body, raw }),
+    );
+    if (isFileReply(output)) {
+      await reply
+        .status(def.status ?? 200)
+        .header('content-type', output.contentType)
+        .header('content-disposition', contentDisposition(output.fileName))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'no-store')
+        .send(output.bytes);
+      return;
+    }
     await reply.status(def.status ?? 200).send(output);
   };
 }

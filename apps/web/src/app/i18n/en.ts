@@ -1,4 +1,5 @@
 import { masterDataEn } from './master-data.en';
+import { mdImportEn } from './md-import.en';
 import { trainingEn } from './training.en';
 import type { Resources } from './zh-CN';
 
@@ -634,6 +635,7 @@ export const en: Resources = {
     needStrongFactor:
       'Your account has neither a passkey nor an authenticator app, so it cannot sign. Add one under My account security and try again.',
   },
+  mdImport: mdImportEn,
   errors: {
     validation_failed: 'Some of the data did not pass validation. Check it and try again.',
     invalid_json: 'The request was malformed.',

@@ -1,4 +1,5 @@
 import { masterDataZhCN } from './master-data.zh-CN';
+import { mdImportZhCN } from './md-import.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
 
 /** Simplified Chinese, the default language. The English file must have exactly the same keys. */
@@ -596,6 +597,7 @@ export const zhCN = {
     needStrongFactor:
       '您的账号既没有通行密钥也没有身份验证器应用，无法电子签名。请在“我的账号安全”中添加其中一种后再试。',
   },
+  mdImport: mdImportZhCN,
   errors: {
     validation_failed: '提交的内容未通过校验，请检查后重试。',
     invalid_json: '请求格式不正确。',

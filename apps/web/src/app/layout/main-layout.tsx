@@ -7,6 +7,7 @@ import {
   MessageOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
+  UploadOutlined,
   UserOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
@@ -109,6 +110,9 @@ export function MainLayout() {
               { key: '/master-data/expiry', label: t('masterData.menu.expiry') },
               { key: '/master-data/trade-check', label: t('masterData.menu.tradeCheck') },
               { key: '/master-data/warehouses', label: t('masterData.menu.warehouses') },
+              ...(permissions.includes('master-data.record.edit')
+                ? [{ key: '/master-data/import', icon: <UploadOutlined />, label: t('mdImport.menu') }]
+                : []),
             ],
           },
         ]

@@ -1,0 +1,82 @@
+import type { mdImportZhCN } from './md-import.zh-CN';
+
+/** Master-data import and export texts (English). */
+export const mdImportEn: typeof mdImportZhCN = {
+  menu: 'Master-data import',
+  title: 'Import master data',
+  intro:
+    'Create first-business product or party files in bulk from an Excel (.xlsx) or CSV file. Every row is checked after the upload, and nothing is saved while a single error remains; when all rows are valid they are filed as first-business proposals, which take effect once QA approves them.',
+  steps: {
+    prepare: 'Choose',
+    upload: 'Upload',
+    check: 'Check',
+    commit: 'Commit',
+    review: 'QA review',
+  },
+  kindLabel: 'What to import',
+  kinds: {
+    products: 'Products (first-business products)',
+    parties: 'Parties (suppliers, manufacturers, customers)',
+  },
+  template: 'Download a template',
+  templateXlsx: 'Excel template (with help sheet)',
+  templateCsv: 'CSV template',
+  templateHint:
+    'Keep the first row (Chinese / English column names) as it is; the "说明 Help" sheet of the Excel template says how to fill in each column and lists the allowed values.',
+  partiesNote:
+    'Sales representatives’ authorisation letters (with ID numbers) are not imported: enter them by hand in the party file.',
+  uploadTitle: 'Click or drag a file here to upload it',
+  uploadHint: '.xlsx, or .csv in UTF-8; at most 20 MB and 20,000 rows',
+  wrongType: 'Only .xlsx and .csv files can be imported.',
+  uploadErrors: {
+    unsupported_media_type:
+      'The file was not recognised: upload an .xlsx workbook, or a CSV file in UTF-8 (in Excel, save as "CSV UTF-8 (Comma delimited)").',
+    payload_too_large:
+      'The file is too large (at most 20 MB), or too large once unpacked. Split it into several files.',
+  },
+  reading: 'Reading the file…',
+  validating: 'Checking: {{processed}} / {{rows}} rows',
+  committing: 'Committing: {{processed}} / {{rows}} rows',
+  committingWait: 'Committing, please wait…',
+  errorsFound: 'Problems found: {{count}}. Nothing was saved. Correct the file and upload it again.',
+  errorsShown: 'The table lists the first {{shown}}.',
+  allValid: 'All {{count}} rows are valid; nothing is saved yet.',
+  row: 'Row',
+  column: 'Column',
+  problem: 'Problem',
+  detail: 'Detail',
+  errorCodes: {
+    missing_column: 'Column missing',
+    unknown_column: 'Unknown column',
+    duplicate_column: 'Column repeated',
+    required: 'Value missing',
+    invalid: 'Wrong format or value',
+    duplicate_in_file: 'Repeated in the file',
+    exists: 'Already on file',
+  },
+  reason: 'Reason',
+  reasonPlaceholder: 'e.g. initial load of first-business files',
+  reasonRequired: 'State the reason (at least 2 characters).',
+  commit: 'File as first-business proposals',
+  commitHint: 'All {{count}} rows are committed in one transaction: if any row fails, nothing is saved.',
+  failed: 'The import failed; nothing was saved',
+  again: 'Upload again',
+  newImport: 'New import',
+  committed: '{{count}} first-business proposals filed; they wait for QA review.',
+  reviewState: 'Pending {{pending}}, approved {{approved}}, rejected {{rejected}}',
+  inbox: 'Open the QA review inbox',
+  approveTitle: 'Approve this import',
+  approveIntro:
+    'Approve all {{count}} pending first-business proposals of this import with one electronic signature. It binds the import, the file’s fingerprint (SHA-256) and every proposal.',
+  note: 'Review note',
+  notePlaceholder: 'e.g. documents complete, approved',
+  code: 'Code',
+  codeFormat: 'Enter the 6 digits from your authenticator app.',
+  signWithCode: 'Sign and approve',
+  signWithPasskey: 'Sign with a passkey and approve',
+  approved: '{{count}} first-business proposals approved.',
+  fileHash: 'File SHA-256: {{sha256}}',
+  exportXlsx: 'Export Excel',
+  exportCsv: 'Export CSV',
+  exportFailed: 'The export failed; try again later.',
+};
