@@ -414,8 +414,9 @@ export function registerRoutes(app: FastifyInstance, routes: readonly AnyRouteDe
       options.bodyLimit = maxBytes;
       options.config = { medledger: access, medledgerUpload: { maxBytes } };
     }
-    if ((def.kind === 'json' || def.kind === undefined) && def.rawBody !== undefined)
-      {Object.assign(options, rawBodyOptions(def, access));}
+    if ((def.kind === 'json' || def.kind === undefined) && def.rawBody !== undefined) {
+      Object.assign(options, rawBodyOptions(def, access));
+    }
     app.route(options);
   }
 }
