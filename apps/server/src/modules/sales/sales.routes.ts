@@ -25,7 +25,8 @@ import {
   SupplierReturnResponse,
 } from '@medledger/contract';
 import { z } from 'zod';
-import { route, type AnyRouteDef } from '../../platform/http/route.js';
+import { downloadRoute, route, type AnyRouteDef } from '../../platform/http/route.js';
+import { renderDeliverySlipPdf } from './sales.slip-pdf.js';
 import { allocateOrder } from './sales.allocate.js';
 import { returnLedger, reviewLedger, salesLedger } from './sales.ledgers.js';
 import { cancelOrder, confirmOrder, createOrder, getOrder, listOrders } from './sales.orders.js';
@@ -172,6 +173,21 @@ export const salesRoutes: AnyRouteDef[] = [
     params: IdParams,
     response: DeliverySlip,
     handler: (ctx, { params }) => deliverySlip(ctx, params.id),
+  }),
+  downloadRoute({
+    method: 'GET',
+    url: '/api/v1/sales/orders/:id/delivery-slip.pdf',
+    permission: 'sales.order.read',
+    summary: 'The delivery slip (随货同行单) as a printable PDF with a GS1 DataMatrix per line',
+    params: IdParams,
+    handler: async (ctx, { params }) => {
+      const slip = await deliverySlip(ctx, params.id);
+      return {
+        bytes: await renderDeliverySlipPdf(slip),
+        fileName: `随货同行单-${slip.slipNo}.pdf`,
+        mediaType: 'application/pdf',
+      };
+    },
   }),
   route({
     method: 'POST',

@@ -450,6 +450,12 @@ describe('GSP sales: order → allocation → outbound review → shipment → s
     });
     const back = parseUdi(`]d2${slip.lines[0]!.gs1ElementString!}`);
     expect(back.ok && [back.udi.di, back.udi.lot, back.udi.expiryDate]).toEqual([DI, 'LOTA', '2027-12-31']);
+    // The same slip as a printable PDF, served as an attachment only to readers of the order.
+    const pdf = await get(app, `/api/v1/sales/orders/${o.id}/delivery-slip.pdf`, sales.cookie);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['x-content-type-options']).toBe('nosniff');
+    expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 
     // The ledger shows the sale with prices for sales staff.
     const ledger = await get(app, `/api/v1/sales/ledgers/sales?from=2026-11-29&customerId=${hospital}`, sales.cookie);
