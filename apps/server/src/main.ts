@@ -480,7 +480,7 @@ function buildProgram(io: Out, result: { code: number }): Command {
           const summary = await loadDemoCompany(runtime);
           io.out(
             `Demo company loaded: ${summary.parties} parties, ${summary.products} products, warehouse ${summary.warehouse}, ` +
-              `${summary.lots} lots in ${summary.movements} opening-stock movements.\n` +
+              `${summary.lots} lots in ${summary.movements} opening-stock movements, open orders ${summary.orders.join(', ')}.\n` +
               'All of it is synthetic. Start MedLedger (npm start) and sign in as the first administrator.\n',
           );
         } catch (err) {

@@ -23,6 +23,7 @@ describe('medledger demo', () => {
     t = await buildTestApp();
     const summary = await loadDemoCompany(t.runtime);
     expect(summary).toMatchObject({ parties: 7, products: 6, warehouse: 'WH-SH-01' });
+    expect(summary.orders).toEqual([expect.stringMatching(/^PO-/), expect.stringMatching(/^SO-/)]);
     await expect(loadDemoCompany(t.runtime)).rejects.toThrow(/empty database/);
     const base = systemCtx(t.runtime, 'test');
     const ctx: Ctx = { ...base, actor: { ...base.actor!, permissions: new Set(['inventory.stock.read']) } };

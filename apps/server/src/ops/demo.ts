@@ -15,6 +15,8 @@ import {
   proposeNewParty,
   proposeNewProduct,
 } from '../modules/master-data/index.js';
+import { createPurchaseOrder, submitPurchaseOrder } from '../modules/procurement/index.js';
+import { confirmSalesOrder, createSalesOrder } from '../modules/sales/index.js';
 import { AppError } from '../platform/errors.js';
 import { systemCtx, type Ctx } from '../platform/http/ctx.js';
 import type { Runtime } from '../platform/runtime.js';
@@ -356,7 +358,14 @@ const ZONES = [
   ['R', '退货区', 'returns', 'normal'],
 ] as const;
 
-export type DemoSummary = { parties: number; products: number; lots: number; movements: number; warehouse: string };
+export type DemoSummary = {
+  parties: number;
+  products: number;
+  lots: number;
+  movements: number;
+  warehouse: string;
+  orders: string[];
+};
 
 /**
  * Loads the demo company into an empty database in one transaction (all or nothing). Refused when
@@ -462,6 +471,37 @@ export async function loadDemoCompany(runtime: Runtime): Promise<DemoSummary> {
     await receive('P-TAPE', 'TP2407', [null], 1400, 'A-02', 480);
     await receive('P-SYR', 'SY240901', [null], 1100, 'Q-01', 500);
     await receive('P-TAPE', 'TP2401', [null], 900, 'N-01', 24);
-    return { parties: parties(now).length, products: list.length, lots, movements, warehouse: warehouse.code };
+    // Open orders: a purchase order waiting for approval, a confirmed sales order waiting for picking.
+    const partyId = async (code: string) =>
+      (await db.selectFrom('md_party').select('id').where('code', '=', code).executeTakeFirstOrThrow()).id;
+    const po = await createPurchaseOrder(ctx, {
+      supplierId: await partyId('SUP-HK'),
+      warehouseId: warehouse.id,
+      supplierContact: '王晓红 021-5555 0101',
+      note: '演示采购订单 / demo purchase order',
+      lines: [
+        { productId: productIds.get('P-SYR')!, quantity: 1000, unitPriceFen: 120 },
+        { productId: productIds.get('P-HA')!, quantity: 20, unitPriceFen: 8500 },
+      ],
+    });
+    await submitPurchaseOrder(ctx, po.id);
+    const so = await createSalesOrder(ctx, {
+      customerId: await partyId('HOS-01'),
+      warehouseId: warehouse.id,
+      lines: [
+        { productId: productIds.get('P-STENT')!, quantity: 2, unitPrice: 680_000 },
+        { productId: productIds.get('P-SYR')!, quantity: 200, unitPrice: 150 },
+      ],
+      remarks: '演示销售订单 / demo sales order',
+    });
+    await confirmSalesOrder(ctx, so.id);
+    return {
+      parties: parties(now).length,
+      products: list.length,
+      lots,
+      movements,
+      warehouse: warehouse.code,
+      orders: [po.number, so.orderNo],
+    };
   });
 }

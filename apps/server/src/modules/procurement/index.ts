@@ -10,3 +10,5 @@ import './procurement.tables.js';
 export { procurementRoutes } from './procurement.routes.js';
 /** The acceptance actions, for tools and benchmarks that drive them without HTTP. */
 export { scanUnits, concludeAcceptance } from './procurement.acceptance.js';
+/** Purchase-order drafting and submission (used by `medledger demo` for its open orders). */
+export { createOrder as createPurchaseOrder, submitOrder as submitPurchaseOrder } from './procurement.orders.js';

@@ -12,3 +12,5 @@ import './sales.runtime.js';
 export { salesRoutes } from './sales.routes.js';
 /** The company profile on delivery slips, supplied by the composition root from the settings. */
 export type { CompanyProfile, SalesRuntime } from './sales.runtime.js';
+/** Sales-order drafting and confirmation (used by `medledger demo` for its open orders). */
+export { createOrder as createSalesOrder, confirmOrder as confirmSalesOrder } from './sales.orders.js';
