@@ -209,19 +209,24 @@ export async function buildTestApp(
 }
 
 /**
- * Test authenticator: the `x-test-actor` header names a permission list. It exists only in the
+ * Test authenticator: the `x-test-actor` header names a permission list (`x-test-sites`, optional,
+ * the sites every one of them is limited to). It exists only in the
  * test harness, to exercise the platform's permission check before real sessions exist.
  */
 export const headerAuthenticator: Authenticator = (request) => {
   const raw = request.headers['x-test-actor'];
   if (typeof raw !== 'string') return Promise.resolve({ actor: null, session: null });
   const permissions = raw === '' ? [] : (raw.split(',') as Permission[]);
+  // `x-test-sites` limits every permission to the listed sites (AC-02 data scope).
+  const sitesHeader = request.headers['x-test-sites'];
+  const sites = typeof sitesHeader === 'string' ? new Set(sitesHeader.split(',')) : null;
   const actor: Actor = {
     kind: 'user',
     id: 'test-user',
     name: 'Test User',
     roles: [],
     permissions: new Set(permissions),
+    ...(sites === null ? {} : { sites: new Map(permissions.map((p) => [p, sites])) }),
   };
   return Promise.resolve({ actor, session: null });
 };
