@@ -81,6 +81,16 @@ export const masterDataEn: typeof masterDataZhCN = {
     openChange: 'Open the pending change',
     oneAtATime: 'A record can have one pending change at a time: QA must approve or reject it first.',
   },
+  documents: {
+    title: 'Document scans',
+    hint: 'Upload scans of the business licence, licences, certificates, authorisation letters, seal and delivery-slip specimens: PDF, JPEG or PNG; the server checks the type and content.',
+    upload: 'Upload a scan',
+    none: 'No scans yet',
+    name: 'File name',
+    size: 'Size',
+    uploaded: 'Uploaded',
+    download: 'Download',
+  },
   party: {
     listTitle: 'Parties (suppliers, manufacturers, customers)',
     search: 'Search by code, name or unified social credit code',

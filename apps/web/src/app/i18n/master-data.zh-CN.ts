@@ -77,6 +77,16 @@ export const masterDataZhCN = {
     openChange: '查看待审内容',
     oneAtATime: '每条记录同时只能有一项待审变更：请先由质量管理人员审批或驳回。',
   },
+  documents: {
+    title: '证照扫描件',
+    hint: '上传营业执照、许可证、注册证、授权书、印章与随货同行单样式等扫描件：PDF、JPEG 或 PNG，服务器会检查文件类型与内容。',
+    upload: '上传扫描件',
+    none: '尚无扫描件',
+    name: '文件名',
+    size: '大小',
+    uploaded: '上传时间',
+    download: '下载',
+  },
   party: {
     listTitle: '往来单位（供应商、生产企业、客户）',
     search: '按编码、名称或统一社会信用代码搜索',

@@ -197,6 +197,37 @@ describe('master data: parties', SLOW, () => {
     expect(urls[0]).toBe('?page=1&pageSize=20');
   });
 
+  it('FILE-01 FILE-02 the party page lists document scans with download links and uploads a scan as the raw body', async () => {
+    const file = {
+      id: '01900000-0000-7000-8000-0000000000f1',
+      fileName: '营业执照.pdf',
+      mediaType: 'application/pdf',
+      size: 20480,
+      sha256: 'ab'.repeat(32),
+      uploadedBy: 'u-qa',
+      uploadedByName: '李质量',
+      uploadedAt: '2026-11-29T02:00:00.000Z',
+    };
+    const uploads: { type: string | null; name: string | null }[] = [];
+    mockApi({
+      'GET /api/v1/session': session(ALL),
+      [`GET /api/v1/master-data/parties/${PARTY_ID}`]: { status: 200, body: { party: supplier } },
+      'GET /api/v1/master-data/changes': { status: 200, body: { changes: [] } },
+      [`GET /api/v1/master-data/parties/${PARTY_ID}/documents`]: { status: 200, body: { files: [file] } },
+      [`POST /api/v1/master-data/parties/${PARTY_ID}/documents`]: (init) => {
+        const headers = new Headers(init?.headers);
+        uploads.push({ type: headers.get('content-type'), name: headers.get('x-file-name') });
+        return { status: 201, body: { ...file, id: '01900000-0000-7000-8000-0000000000f2' } };
+      },
+    });
+    renderApp(`/master-data/parties/${PARTY_ID}`);
+    const link = (await screen.findByText('营业执照.pdf')).closest('tr')!.querySelector('a')!;
+    expect(link.getAttribute('href')).toBe(`/api/v1/master-data/parties/${PARTY_ID}/documents/${file.id}`);
+    const input = document.querySelector<HTMLInputElement>('input[type="file"]')!;
+    fireEvent.change(input, { target: { files: [new File(['%PDF-1.7'], '许可证.pdf', { type: 'application/pdf' })] } });
+    await waitFor(() => expect(uploads).toEqual([{ type: 'application/pdf', name: encodeURIComponent('许可证.pdf') }]));
+  }, 60_000);
+
   it('GSP-03 the party page shows licences with validity colours, masked letters, the history and the pending banner', async () => {
     mockApi({
       'GET /api/v1/session': session(ALL),

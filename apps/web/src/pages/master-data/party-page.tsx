@@ -10,6 +10,7 @@ import { useCurrentSession } from '../../app/session';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { ChangeDrawer } from './change-drawer';
 import { ChangeHistory } from './change-history';
+import { DocumentsCard } from './documents-card';
 import { RoleTags, StatusTag, ValidUntil, useLicenceLabel } from './md-format';
 import { RecordBanner } from './record-parts';
 import { PartyFormDrawer } from './party-form-drawer';
@@ -154,6 +155,7 @@ export function PartyPage() {
           ]}
         />
       </Card>
+      <DocumentsCard entity="parties" id={p.id} />
       <ChangeHistory entityId={p.id} onOpen={setOpenChange} />
       <PartyFormDrawer open={editing} party={p} onClose={() => setEditing(false)} onFiled={() => setEditing(false)} />
       <ChangeDrawer changeId={openChange} onClose={() => setOpenChange(null)} />

@@ -25,6 +25,7 @@ import { useCurrentSession } from '../../app/session';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { ChangeDrawer } from './change-drawer';
 import { ChangeHistory } from './change-history';
+import { DocumentsCard } from './documents-card';
 import { StatusTag, useStorageLabel } from './md-format';
 import { CertificateState, RecordBanner } from './record-parts';
 import { ProductFormDrawer } from './product-form-drawer';
@@ -234,6 +235,7 @@ export function ProductPage() {
           ]}
         />
       </Card>
+      <DocumentsCard entity="products" id={p.id} />
       <ChangeHistory entityId={p.id} onOpen={setOpenChange} />
       <ProductFormDrawer
         open={editing}
