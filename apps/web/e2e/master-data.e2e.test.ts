@@ -96,6 +96,26 @@ describe('quality master data in a real browser', () => {
     await page.waitForURL(/\/master-data\/parties\/[0-9a-f-]{36}$/);
     await page.getByText('This first-business file is waiting for QA review.', { exact: false }).waitFor();
     await page.getByRole('heading', { name: '华康医疗器械贸易有限公司' }).waitFor();
+    // FILE-01: the licence scan goes with the file (a minimal PDF, checked by the server).
+    const scan = [
+      '%PDF-1.7',
+      '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+      '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+      '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >> endobj',
+      'trailer << /Root 1 0 R /Size 4 >>',
+      'startxref',
+      '0',
+      '%%EOF',
+      '',
+    ].join('\n');
+    await page
+      .locator('input[type="file"]')
+      .setInputFiles({ name: '营业执照.pdf', mimeType: 'application/pdf', buffer: Buffer.from(scan, 'latin1') });
+    await page
+      .getByRole('link', { name: /Download/ })
+      .first()
+      .waitFor();
+    await page.getByText('营业执照.pdf').waitFor();
 
     // 首营品种: a Class III stent with a GS1 UDI-DI.
     await openMenu(page, 'Products');
