@@ -11,7 +11,7 @@ import { endUserSessions, requireRecentAuthentication } from '../identity/index.
 import { trainingStatus } from '../training/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
-import type { Ctx } from '../../platform/http/ctx.js';
+import { requireActor, type Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
 import type { AccessAssignmentTable } from './access.tables.js';
 
@@ -126,10 +126,7 @@ async function securityAdminExists(db: Db): Promise<boolean> {
   return row !== undefined;
 }
 
-function actorOf(ctx: Ctx) {
-  if (ctx.actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
-  return ctx.actor;
-}
+const actorOf = requireActor;
 
 async function view(ctx: Ctx, id: string): Promise<RoleAssignmentView> {
   const [one] = await listAssignments(ctx, { id });

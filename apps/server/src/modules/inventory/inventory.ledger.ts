@@ -3,7 +3,7 @@ import type { GspZone, MovementKind } from '@medledger/contract';
 import type { Database } from '../../platform/db/database.js';
 import { locationInfo, type LocationInfo } from '../master-data/index.js';
 import { AppError } from '../../platform/errors.js';
-import { siteScope, type Actor, type Ctx } from '../../platform/http/ctx.js';
+import { siteScope, type Ctx, requireActor } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
 
 /** Lot identity and dates as received (from the acceptance scan or the delivery slip). */
@@ -16,10 +16,7 @@ export type LotInput = {
   sterilisationBatch?: string | null;
 };
 
-function actorOf(ctx: Ctx): Actor {
-  if (ctx.actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
-  return ctx.actor;
-}
+const actorOf = requireActor;
 
 /**
  * The lot row for (product, lot, serial), created on first receipt. Dates are fixed by the first

@@ -1,26 +1,18 @@
 import type { LotView, MovementView, StockRow } from '@medledger/contract';
 import { sql } from 'kysely';
+import { addDays, chinaDay as chinaToday } from '../../platform/clock.js';
 import { record } from '../audit/index.js';
 import { AppError } from '../../platform/errors.js';
-import { siteScope, type Actor, type Ctx } from '../../platform/http/ctx.js';
+import { siteScope, type Ctx, requireActor } from '../../platform/http/ctx.js';
 import { postMovements } from './inventory.ledger.js';
 
 /** Days before expiry at which stock shows as near expiry (GSP art. 76). */
 export const NEAR_EXPIRY_DAYS = 90;
 
 /** The China calendar day (UTC+8): expiry dates are calendar days. */
-export function chinaToday(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
+export { chinaDay as chinaToday } from '../../platform/clock.js';
 
-function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-function actorOf(ctx: Ctx): Actor {
-  if (ctx.actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
-  return ctx.actor;
-}
+const actorOf = requireActor;
 
 /** Warehouse ids of the actor's sites for `permission`, or 'all'. */
 async function warehouseScope(ctx: Ctx, permission: Parameters<typeof siteScope>[1]): Promise<'all' | string[]> {

@@ -1,20 +1,14 @@
-import type { Actor, Ctx } from '../../platform/http/ctx.js';
-import { AppError } from '../../platform/errors.js';
+import { requireActor } from '../../platform/http/ctx.js';
 
 /** The China calendar day (UTC+8) of an instant: licences and certificates expire by calendar day. */
-export function chinaToday(now: Date): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
+export { chinaDay as chinaToday } from '../../platform/clock.js';
 
 /** Whole days from `today` to `date` (both YYYY-MM-DD); negative once the date has passed. */
 export function daysBetween(today: string, date: string): number {
   return Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / 86_400_000);
 }
 
-export function actorOf(ctx: Ctx): Actor {
-  if (ctx.actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
-  return ctx.actor;
-}
+export const actorOf = requireActor;
 
 /** Top-level fields whose JSON differs between two versions (all fields of a first version). */
 export function changedFields(previous: Record<string, unknown> | null, proposed: Record<string, unknown>): string[] {

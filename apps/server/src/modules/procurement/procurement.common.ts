@@ -1,17 +1,12 @@
 import type { GspZone, Permission, StorageCondition } from '@medledger/contract';
 import { locationInfo, type LocationInfo } from '../master-data/index.js';
 import { AppError } from '../../platform/errors.js';
-import { siteScope, type Actor, type Ctx } from '../../platform/http/ctx.js';
+import { siteScope, type Ctx, requireActor } from '../../platform/http/ctx.js';
 
-export function actorOf(ctx: Ctx): Actor {
-  if (ctx.actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
-  return ctx.actor;
-}
+export const actorOf = requireActor;
 
 /** The China calendar day (UTC+8) of an instant: document dates and expiry dates are calendar days. */
-export function chinaDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-}
+export { chinaDay } from '../../platform/clock.js';
 
 /**
  * AC-02: the sites whose documents the actor may touch with `permission`, as a list for `where

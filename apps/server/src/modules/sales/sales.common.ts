@@ -1,13 +1,11 @@
 import { gs1BracketedHri, gs1ElementString, GS1_CSET82, type LicenceKind, type Permission } from '@medledger/contract';
 import { chinaToday } from '../inventory/index.js';
+import { addDays } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
-import { siteScope, type Actor, type Ctx } from '../../platform/http/ctx.js';
+import { siteScope, type Ctx, requireActor } from '../../platform/http/ctx.js';
 import type { SalesOrderTable } from './sales.tables.js';
 
-export function actorOf(ctx: Ctx): Actor {
-  if (ctx.actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
-  return ctx.actor;
-}
+export const actorOf = requireActor;
 
 /** AC-02: the sites where the actor may use `permission` ('all' or a list; empty when none). */
 export function sitesFor(ctx: Ctx, permission: Permission): 'all' | string[] {
@@ -155,9 +153,7 @@ export function gs1Codes(
 }
 
 /** Adds `days` to a `YYYY-MM-DD` day. */
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
+export { addDays };
 
 /** UTC bounds of China calendar days `from`..`to` (inclusive), for ISO timestamp columns. */
 export function dayRange(from: string | undefined, to: string | undefined): { start?: string; end?: string } {

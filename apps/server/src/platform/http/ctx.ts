@@ -1,4 +1,5 @@
 import type { Permission } from '@medledger/contract';
+import { AppError } from '../errors.js';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Db } from '../db/database.js';
 import type { Runtime } from '../runtime.js';
@@ -24,6 +25,12 @@ export type Actor = {
    */
   sites?: ReadonlyMap<Permission, ReadonlySet<string>>;
 };
+
+/** The acting user or system; `unauthenticated` when there is none (never on a guarded route). */
+export function requireActor(ctx: Pick<Ctx, 'actor'>): Actor {
+  if (ctx.actor === null) throw new AppError('unauthenticated', 'Sign in to continue.');
+  return ctx.actor;
+}
 
 /**
  * AC-02: the sites in which the actor may use `permission`: `'all'` for the whole organisation,
