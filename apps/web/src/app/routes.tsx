@@ -16,6 +16,9 @@ import { TradeCheckPage } from '../pages/master-data/trade-check-page';
 import { WarehousesPage } from '../pages/master-data/warehouses-page';
 import { MdImportPage } from '../pages/master-data/import-page';
 import { LoginPage } from '../pages/login/login-page';
+import { AcceptancePage } from '../pages/procurement/acceptance-page';
+import { PurchaseOrderPage } from '../pages/procurement/order-page';
+import { PurchaseOrdersPage } from '../pages/procurement/orders-page';
 import { ExpiredPasswordPage } from '../pages/password/expired-password-page';
 import { SetPasswordPage } from '../pages/password/set-password-page';
 import { SecurityPage } from '../pages/security/security-page';
@@ -70,6 +73,9 @@ export const routes: RouteObject[] = [
               { path: '/master-data/trade-check', element: <TradeCheckPage /> },
               { path: '/master-data/warehouses', element: <WarehousesPage /> },
               { path: '/master-data/import', element: <MdImportPage /> },
+              { path: '/procurement', element: <PurchaseOrdersPage /> },
+              { path: '/procurement/orders/:id', element: <PurchaseOrderPage /> },
+              { path: '/procurement/acceptances/:id', element: <AcceptancePage /> },
             ],
           },
         ],

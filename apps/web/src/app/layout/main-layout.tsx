@@ -5,6 +5,7 @@ import {
   HomeOutlined,
   LogoutOutlined,
   MessageOutlined,
+  ShoppingCartOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   UploadOutlined,
@@ -18,6 +19,7 @@ import { AUDIT_READ_PERMISSION } from '../../api/audit';
 import { APPROVE_PERMISSION } from '../../api/access';
 import { USER_READ_PERMISSION } from '../../api/users';
 import { MD_APPROVE_PERMISSION, MD_READ_PERMISSION } from '../../api/master-data';
+import { PROCUREMENT_READ_PERMISSION } from '../../api/procurement';
 import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
 import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
@@ -68,6 +70,7 @@ function UserMenu() {
 /** The menu entry of a page: a record's detail page belongs to its list. */
 function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/training')) return '/training';
+  if (pathname.startsWith('/procurement')) return '/procurement';
   const record = /^\/master-data\/(parties|products)\//.exec(pathname);
   return record ? `/master-data/${record[1]}` : pathname;
 }
@@ -116,6 +119,9 @@ export function MainLayout() {
             ],
           },
         ]
+      : []),
+    ...(permissions.includes(PROCUREMENT_READ_PERMISSION)
+      ? [{ key: '/procurement', icon: <ShoppingCartOutlined />, label: t('gsp.menu.procurement') }]
       : []),
     { key: '/training', icon: <BookOutlined />, label: t('training.menu') },
     {
