@@ -87,10 +87,11 @@ export function allocateSalesOrder(id: string) {
   return apiJson(`${BASE}/orders/${enc(id)}/allocation`, OrderResponse, { method: 'POST' });
 }
 
-export function useReviewProgress(orderId: string) {
+export function useReviewProgress(orderId: string, enabled: boolean) {
   return useQuery({
     queryKey: [...salesKey, 'review', orderId],
     queryFn: ({ signal }) => apiJson(`${BASE}/reviews/${enc(orderId)}`, ReviewProgressResponse, { signal }),
+    enabled,
   });
 }
 

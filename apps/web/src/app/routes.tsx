@@ -20,6 +20,12 @@ import { AcceptancePage } from '../pages/procurement/acceptance-page';
 import { PurchaseOrderPage } from '../pages/procurement/order-page';
 import { PurchaseOrdersPage } from '../pages/procurement/orders-page';
 import { ExpiredPasswordPage } from '../pages/password/expired-password-page';
+import { SalesOrderPage } from '../pages/sales/order-page';
+import { SalesOrdersPage } from '../pages/sales/orders-page';
+import { NewReturnPage } from '../pages/sales/return-new-page';
+import { ReturnPage } from '../pages/sales/return-page';
+import { ReviewPage as OutboundReviewPage } from '../pages/sales/review-page';
+import { DeliverySlipPage } from '../pages/sales/slip-page';
 import { SetPasswordPage } from '../pages/password/set-password-page';
 import { SecurityPage } from '../pages/security/security-page';
 import { SetupPage } from '../pages/setup/setup-page';
@@ -76,6 +82,12 @@ export const routes: RouteObject[] = [
               { path: '/procurement', element: <PurchaseOrdersPage /> },
               { path: '/procurement/orders/:id', element: <PurchaseOrderPage /> },
               { path: '/procurement/acceptances/:id', element: <AcceptancePage /> },
+              { path: '/sales', element: <SalesOrdersPage /> },
+              { path: '/sales/orders/:id', element: <SalesOrderPage /> },
+              { path: '/sales/orders/:id/review', element: <OutboundReviewPage /> },
+              { path: '/sales/orders/:id/slip', element: <DeliverySlipPage /> },
+              { path: '/sales/returns/new', element: <NewReturnPage /> },
+              { path: '/sales/returns/:id', element: <ReturnPage /> },
             ],
           },
         ],

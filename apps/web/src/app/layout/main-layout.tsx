@@ -6,6 +6,7 @@ import {
   LogoutOutlined,
   MessageOutlined,
   ShoppingCartOutlined,
+  ShoppingOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   UploadOutlined,
@@ -20,6 +21,7 @@ import { APPROVE_PERMISSION } from '../../api/access';
 import { USER_READ_PERMISSION } from '../../api/users';
 import { MD_APPROVE_PERMISSION, MD_READ_PERMISSION } from '../../api/master-data';
 import { PROCUREMENT_READ_PERMISSION } from '../../api/procurement';
+import { SALES_READ_PERMISSION } from '../../api/sales';
 import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
 import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
@@ -71,6 +73,7 @@ function UserMenu() {
 function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/training')) return '/training';
   if (pathname.startsWith('/procurement')) return '/procurement';
+  if (pathname.startsWith('/sales')) return '/sales';
   const record = /^\/master-data\/(parties|products)\//.exec(pathname);
   return record ? `/master-data/${record[1]}` : pathname;
 }
@@ -122,6 +125,9 @@ export function MainLayout() {
       : []),
     ...(permissions.includes(PROCUREMENT_READ_PERMISSION)
       ? [{ key: '/procurement', icon: <ShoppingCartOutlined />, label: t('gsp.menu.procurement') }]
+      : []),
+    ...(permissions.includes(SALES_READ_PERMISSION)
+      ? [{ key: '/sales', icon: <ShoppingOutlined />, label: t('gsp.menu.sales') }]
       : []),
     { key: '/training', icon: <BookOutlined />, label: t('training.menu') },
     {
