@@ -15,6 +15,8 @@ import { ReviewPage } from '../pages/master-data/review-page';
 import { TradeCheckPage } from '../pages/master-data/trade-check-page';
 import { WarehousesPage } from '../pages/master-data/warehouses-page';
 import { MdImportPage } from '../pages/master-data/import-page';
+import { ClimatePage } from '../pages/inventory/climate-page';
+import { StockPage } from '../pages/inventory/stock-page';
 import { LoginPage } from '../pages/login/login-page';
 import { AcceptancePage } from '../pages/procurement/acceptance-page';
 import { PurchaseOrderPage } from '../pages/procurement/order-page';
@@ -88,6 +90,8 @@ export const routes: RouteObject[] = [
               { path: '/sales/orders/:id/slip', element: <DeliverySlipPage /> },
               { path: '/sales/returns/new', element: <NewReturnPage /> },
               { path: '/sales/returns/:id', element: <ReturnPage /> },
+              { path: '/inventory', element: <StockPage /> },
+              { path: '/inventory/climate', element: <ClimatePage /> },
             ],
           },
         ],

@@ -81,7 +81,7 @@ describe('scanner input', SLOW, () => {
     expect(screen.getByText('尚无待提交的扫码。')).toBeTruthy();
   });
 
-  it('GSP-01 expired dates are red with the date; Delete removes the last scan; Ctrl+Enter sends the batch exactly as scanned', async () => {
+  it('GSP-03 expired dates are red with the date; Delete removes the last scan; Ctrl+Enter sends the batch exactly as scanned', async () => {
     const batches: string[][] = [];
     let fail = true;
     const onSubmit = vi.fn((scans: string[]) => {

@@ -3,6 +3,7 @@ import {
   BookOutlined,
   DatabaseOutlined,
   HomeOutlined,
+  InboxOutlined,
   LogoutOutlined,
   MessageOutlined,
   ShoppingCartOutlined,
@@ -20,6 +21,7 @@ import { AUDIT_READ_PERMISSION } from '../../api/audit';
 import { APPROVE_PERMISSION } from '../../api/access';
 import { USER_READ_PERMISSION } from '../../api/users';
 import { MD_APPROVE_PERMISSION, MD_READ_PERMISSION } from '../../api/master-data';
+import { STOCK_READ_PERMISSION } from '../../api/inventory';
 import { PROCUREMENT_READ_PERMISSION } from '../../api/procurement';
 import { SALES_READ_PERMISSION } from '../../api/sales';
 import { formatLocalTime } from '../format';
@@ -129,6 +131,19 @@ export function MainLayout() {
     ...(permissions.includes(SALES_READ_PERMISSION)
       ? [{ key: '/sales', icon: <ShoppingOutlined />, label: t('gsp.menu.sales') }]
       : []),
+    ...(permissions.includes(STOCK_READ_PERMISSION)
+      ? [
+          {
+            key: 'inventory',
+            icon: <InboxOutlined />,
+            label: t('gsp.menu.stock'),
+            children: [
+              { key: '/inventory', label: t('gsp.menu.stockList') },
+              { key: '/inventory/climate', label: t('gsp.menu.climate') },
+            ],
+          },
+        ]
+      : []),
     { key: '/training', icon: <BookOutlined />, label: t('training.menu') },
     {
       key: '/security',
@@ -155,7 +170,13 @@ export function MainLayout() {
           <Menu
             mode="inline"
             selectedKeys={[selectedMenuKey(location.pathname)]}
-            defaultOpenKeys={location.pathname.startsWith('/master-data') ? ['master-data'] : []}
+            defaultOpenKeys={
+              location.pathname.startsWith('/master-data')
+                ? ['master-data']
+                : location.pathname.startsWith('/inventory')
+                  ? ['inventory']
+                  : []
+            }
             items={menuItems}
             onClick={({ key }) => void navigate(key)}
           />

@@ -28,7 +28,7 @@ async function choose(label: string, option: string) {
 }
 
 describe('procurement screens', SLOW, () => {
-  it('GSP-02 VAL-10 a new purchase order sends prices typed in yuan as integer 分; a bad amount is refused before sending', async () => {
+  it('VAL-10 a new purchase order sends prices typed in yuan as integer 分; a bad amount is refused before sending', async () => {
     const bodies: unknown[] = [];
     const created = purchaseOrder();
     mockApi({
@@ -131,7 +131,7 @@ describe('procurement screens', SLOW, () => {
     expect(within(dialog).getByText(/此步骤必须由另一人完成/)).toBeTruthy();
   });
 
-  it('GSP-01 acceptance: scans in several FNC1 forms are posted in one batch, counts update, the signed conclusion shows the art. 65 record', async () => {
+  it('GSP-04 VAL-10 acceptance: scans in several FNC1 forms are posted in one batch, counts update, the signed conclusion shows the art. 65 record', async () => {
     let current: AcceptanceView = acceptance();
     const scanBodies: unknown[] = [];
     const concludeBodies: unknown[] = [];

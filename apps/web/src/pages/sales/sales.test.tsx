@@ -76,7 +76,7 @@ const slip: DeliverySlip = {
 };
 
 describe('sales screens', SLOW, () => {
-  it('GSP-02 a new sales order takes the delivery address from the customer and sends prices in 分', async () => {
+  it('VAL-10 a new sales order takes the delivery address from the customer and sends prices in 分', async () => {
     const bodies: unknown[] = [];
     const created = salesOrder();
     mockApi({
@@ -119,7 +119,7 @@ describe('sales screens', SLOW, () => {
     expect(button(document.body, '确认订单')).toBeTruthy();
   });
 
-  it('GSP-01 GSP-04 outbound review: scans are posted in one batch, a unit is refused under art. 87, the review is signed', async () => {
+  it('GSP-04 VAL-10 outbound review: scans are posted in one batch, a unit is refused under art. 87, the review is signed', async () => {
     let order = salesOrder({ status: 'allocated', allocations: [allocation()] });
     let scanned = 0;
     let refused = 0;
