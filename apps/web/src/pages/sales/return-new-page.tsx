@@ -34,13 +34,15 @@ export function mergeScans(items: Item[], scans: string[]): Item[] {
     const parsed = parseUdi(scan);
     if (!parsed.ok) continue;
     const { udi } = parsed;
-    const existing = next.find((i) => i.key === udi.normalised);
+    // The same unit or lot whatever the order of its elements or the FNC1 form.
+    const key = [udi.di, udi.lot ?? '', udi.serial ?? '', udi.expiryDate ?? ''].join('|');
+    const existing = next.find((i) => i.key === key);
     if (existing !== undefined) {
       if (!existing.serial) existing.quantity += 1;
       continue;
     }
     next.push({
-      key: udi.normalised,
+      key,
       scan,
       summary: [udi.di, udi.lot, udi.serial].filter((x) => x !== undefined).join(' · '),
       serial: udi.serial !== undefined,

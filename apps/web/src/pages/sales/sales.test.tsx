@@ -13,6 +13,7 @@ import {
   warehouse,
 } from '../../../test/gsp-fixtures';
 import { mockApi, renderApp } from '../../../test/render-app';
+import { mergeScans } from './return-new-page';
 import { shipmentBody, shipmentProblems } from './shipment-drawer';
 
 const SLOW = { timeout: 60_000 };
@@ -344,5 +345,112 @@ describe('sales screens', SLOW, () => {
     expect(pdf.getAttribute('href')).toBe(`/api/v1/sales/orders/${order.id}/delivery-slip.pdf`);
     expect(screen.getByText(`(01)${STENT_DI}(17)271231(10)LOTA`)).toBeTruthy();
     expect(screen.getByText('沪A12345 · 赵师傅')).toBeTruthy();
+  });
+  it('GSP-04 a customer return is recorded by scanning against the shipped order, then re-inspected with a signature', async () => {
+    // Lot-level scans of the same code add up; a serialised unit counts once.
+    const lotScan = `01${STENT_DI}10LOTA^17271231`;
+    const merged = mergeScans([], [lotScan, `(01)${STENT_DI}(17)271231(10)LOTA`, `01${STENT_DI}10LOTB^21S1`]);
+    expect(merged.map((i) => [i.scan, i.quantity])).toEqual([
+      [lotScan, 2],
+      [`01${STENT_DI}10LOTB^21S1`, 1],
+    ]);
+    expect(mergeScans(merged, [`01${STENT_DI}10LOTB^21S1`]).map((i) => i.quantity)).toEqual([2, 1]);
+
+    const order = salesOrder({ status: 'shipped', allocations: [allocation({ scanned: 4, state: 'shipped' })] });
+    const returnId = id(0x371);
+    const received: unknown[] = [];
+    const inspections: unknown[] = [];
+    const ret = (status: 'received' | 'inspected') => ({
+      id: returnId,
+      returnNo: 'RT-20261130-0001',
+      returnDate: '2026-11-30',
+      orderId: order.id,
+      orderNo: order.orderNo,
+      originalOutboundNo: 'SH-20261129-0001',
+      returningParty: { id: hospital.id, code: hospital.code, name: hospital.name },
+      reason: '医院多订',
+      transportConditions: '常温汽运',
+      coldChain: null,
+      status,
+      receivedByName: '高收货',
+      inspectorName: status === 'inspected' ? '许验收' : null,
+      inspectedAt: status === 'inspected' ? '2026-11-30T03:00:00.000Z' : null,
+      signatureId: status === 'inspected' ? 'sig-i' : null,
+      note: null,
+      lines: [
+        {
+          id: id(0x372),
+          productName: stent.name,
+          model: stent.model,
+          specification: stent.specification,
+          registrant: stent.registrant,
+          contractManufacturer: null,
+          certificateNo: stent.certificateNo,
+          lot: 'LOTA',
+          serial: null,
+          expiryDate: '2027-12-31',
+          udi: `(01)${STENT_DI}(17)271231(10)LOTA`,
+          unit: '盒',
+          quantity: 2,
+          qualified: status === 'inspected' ? 1 : 0,
+          nonconforming: status === 'inspected' ? 1 : 0,
+          qualityStatus: status === 'inspected' ? ('nonconforming' as const) : ('pending' as const),
+        },
+      ],
+    });
+    let current = ret('received');
+    mockApi({
+      'GET /api/v1/session': session(['sales.order.read', 'sales.return.receive', 'sales.return.inspect'], '许验收'),
+      [`GET /api/v1/sales/orders/${order.id}`]: { status: 200, body: { order } },
+      'POST /api/v1/sales/returns': (init) => {
+        received.push(JSON.parse(init?.body as string));
+        return { status: 201, body: { return: current } };
+      },
+      [`GET /api/v1/sales/returns/${returnId}`]: () => ({ status: 200, body: { return: current } }),
+      'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
+      [`POST /api/v1/sales/returns/${returnId}/inspection`]: (init) => {
+        inspections.push(JSON.parse(init?.body as string));
+        current = ret('inspected');
+        return { status: 200, body: { return: current } };
+      },
+    });
+    renderApp(`/sales/returns/new?orderId=${order.id}`);
+    const field = await screen.findByLabelText<HTMLInputElement>('扫描退回货物的 UDI');
+    for (const raw of [lotScan, lotScan]) {
+      fireEvent.change(field, { target: { value: raw } });
+      fireEvent.keyDown(field, { key: 'Enter', code: 'Enter' });
+    }
+    fireEvent.keyDown(field, { key: 'Enter', code: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(screen.getByLabelText<HTMLInputElement>(`数量 ${STENT_DI} · LOTA`).value).toBe('2'));
+    fireEvent.change(screen.getByLabelText('退货原因'), { target: { value: '医院多订' } });
+    fireEvent.change(screen.getByLabelText('退回运输与储存条件'), { target: { value: '常温汽运' } });
+    fireEvent.click(button(document.body, '登记退货'));
+    await waitFor(() =>
+      expect(received).toEqual([
+        {
+          orderId: order.id,
+          reason: '医院多订',
+          transportConditions: '常温汽运',
+          items: [{ scan: lotScan, quantity: 2 }],
+        },
+      ]),
+    );
+    expect(await screen.findByText('客户退货 RT-20261130-0001', { selector: 'h2' })).toBeTruthy();
+    fireEvent.change(await screen.findByLabelText('不合格 LOTA'), { target: { value: '1' } });
+    fireEvent.click(button(document.body, '签名并完成复检…'));
+    const sign = (
+      await screen.findByText('电子签名：退货重新验收', { selector: '.ant-modal-title' })
+    ).closest<HTMLElement>('.ant-modal')!;
+    expect(within(sign).getByText(/合格 1，不合格 1/)).toBeTruthy();
+    fireEvent.change(await within(sign).findByLabelText('身份验证器应用中的 6 位验证码'), {
+      target: { value: '445566' },
+    });
+    fireEvent.click(button(sign, '签名并确认'));
+    await waitFor(() =>
+      expect(inspections).toEqual([
+        { lines: [{ lineId: id(0x372), qualified: 1, nonconforming: 1 }], note: '', code: '445566' },
+      ]),
+    );
+    expect(await screen.findByText('不合格 1 / 1')).toBeTruthy();
   });
 });
