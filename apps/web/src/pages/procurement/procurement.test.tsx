@@ -262,4 +262,62 @@ describe('procurement screens', SLOW, () => {
     // The scan field is gone once the acceptance is concluded.
     expect(screen.queryByLabelText('扫描 UDI（验收）')).toBeNull();
   });
+  it('VAL-10 receiving: the cold-chain record is asked for while a 2–8 ℃ line is on the receipt; untouched lines are left out', async () => {
+    const order = purchaseOrder({
+      status: 'approved',
+      approved: { name: '钱总', at: '2026-11-29T03:00:00.000Z', signatureId: 'sig-a', note: null },
+    });
+    const receipts: unknown[] = [];
+    mockApi({
+      'GET /api/v1/session': session(['procurement.record.read', 'procurement.receipt.record'], '赵收货'),
+      [`GET /api/v1/procurement/orders/${order.id}`]: { status: 200, body: { order } },
+      [`POST /api/v1/procurement/orders/${order.id}/receipts`]: (init) => {
+        receipts.push(JSON.parse(init?.body as string));
+        return {
+          status: 409,
+          body: {
+            code: 'conflict',
+            message: 'Line 1 (PRD-STENT-01): 12 盒 would exceed what is still open — 0 of 12 ordered.',
+            requestId: 'req-r',
+          },
+        };
+      },
+    });
+    renderApp(`/procurement/orders/${order.id}`);
+    fireEvent.click(await findButton(document.body, '收货…'));
+    const drawer = await screen.findByRole('dialog');
+    // Both lines default to what is still open: the IVD kit (2–8 ℃) needs the cold-chain record.
+    expect(await within(drawer).findByTestId('cold-chain')).toBeTruthy();
+    fireEvent.change(within(drawer).getByLabelText('实收数量 PRD-IVD-01'), { target: { value: '0' } });
+    await waitFor(() => expect(within(drawer).queryByTestId('cold-chain')).toBeNull());
+    fireEvent.change(within(drawer).getByLabelText('随货同行单号'), { target: { value: 'SX-20261129-001' } });
+    fireEvent.change(within(drawer).getByLabelText('承运单位'), { target: { value: '顺达物流' } });
+    fireEvent.change(within(drawer).getByLabelText('运单号'), { target: { value: 'YD123456789' } });
+    fireEvent.change(within(drawer).getByLabelText('拒收数量 PRD-STENT-01'), { target: { value: '1' } });
+    fireEvent.click(button(document.body, '确认收货'));
+    expect(await within(drawer).findByText('拒收时请写明原因（至少 2 个字）。')).toBeTruthy();
+    fireEvent.change(within(drawer).getByLabelText('拒收原因 PRD-STENT-01'), { target: { value: '外包装破损' } });
+    fireEvent.change(within(drawer).getByLabelText('实收数量 PRD-STENT-01'), { target: { value: '11' } });
+    fireEvent.click(button(document.body, '确认收货'));
+    await waitFor(() => expect(receipts).toHaveLength(1));
+    expect(receipts[0]).toEqual({
+      deliverySlipNo: 'SX-20261129-001',
+      deliverySlipDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) as unknown,
+      transport: { mode: 'carrier', carrier: '顺达物流', waybillNo: 'YD123456789' },
+      lines: [
+        {
+          orderLineId: order.lines[0]!.id,
+          quantityReceived: 11,
+          quantityRefused: 1,
+          refusalReason: '外包装破损',
+        },
+      ],
+    });
+    // A refusal names the line and what is still open.
+    expect(
+      await within(drawer).findByText(
+        '服务器说明：Line 1 (PRD-STENT-01): 12 盒 would exceed what is still open — 0 of 12 ordered.',
+      ),
+    ).toBeTruthy();
+  });
 });

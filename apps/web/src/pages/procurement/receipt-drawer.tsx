@@ -235,6 +235,10 @@ export function ReceiptDrawer({
                   }
                   extra={`${t('gsp.receipt.ordered')} ${line.quantity} · ${t('gsp.receipt.alreadyReceived')} ${line.receivedQuantity} ${line.unit}`}
                 >
+                  {/* Registered so that the line's id is among the submitted values. */}
+                  <Form.Item name={[field.name, 'orderLineId']} hidden>
+                    <Input />
+                  </Form.Item>
                   <Space wrap align="start">
                     <Form.Item
                       label={t('gsp.receipt.quantityReceived')}
@@ -265,26 +269,29 @@ export function ReceiptDrawer({
                         aria-label={`${t('gsp.receipt.quantityRefused')} ${line.productCode}`}
                       />
                     </Form.Item>
-                    {refused > 0 && (
-                      <Form.Item
-                        label={t('gsp.receipt.refusalReason')}
-                        name={[field.name, 'refusalReason']}
-                        rules={[
-                          {
-                            required: true,
-                            whitespace: true,
-                            min: 2,
-                            max: 200,
-                            message: t('gsp.receipt.refusalReasonRequired'),
+                    <Form.Item
+                      label={t('gsp.receipt.refusalReason')}
+                      name={[field.name, 'refusalReason']}
+                      dependencies={[['lines', field.name, 'quantityRefused']]}
+                      rules={[
+                        { max: 200 },
+                        ({ getFieldValue }) => ({
+                          validator: (_: unknown, v: string | undefined) => {
+                            const refused = getFieldValue(['lines', field.name, 'quantityRefused']) as
+                              number | null | undefined;
+                            return (refused ?? 0) === 0 || (v ?? '').trim().length >= 2
+                              ? Promise.resolve()
+                              : Promise.reject(new Error(t('gsp.receipt.refusalReasonRequired')));
                           },
-                        ]}
-                      >
-                        <Input
-                          autoComplete="off"
-                          aria-label={`${t('gsp.receipt.refusalReason')} ${line.productCode}`}
-                        />
-                      </Form.Item>
-                    )}
+                        }),
+                      ]}
+                    >
+                      <Input
+                        autoComplete="off"
+                        disabled={refused === 0}
+                        aria-label={`${t('gsp.receipt.refusalReason')} ${line.productCode}`}
+                      />
+                    </Form.Item>
                   </Space>
                 </Card>
               );
