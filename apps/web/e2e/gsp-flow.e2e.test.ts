@@ -22,6 +22,8 @@ let server: E2eServer;
 let browser: Browser;
 let base: string;
 const contexts: BrowserContext[] = [];
+/** Errors raised in the pages, with their cause. */
+const pageErrors: string[] = [];
 
 beforeAll(async () => {
   server = await startMedLedger({
@@ -61,10 +63,16 @@ async function json<T>(response: Awaited<ReturnType<APIRequestContext['post']>>)
 async function newContext(): Promise<BrowserContext> {
   const context = await browser.newContext({ ignoreHTTPSErrors: true });
   await context.addInitScript(() => localStorage.setItem('medledger.lang', 'en'));
+  // Recoverable React errors carry the original error as their cause: report it across navigations.
+  await context.exposeFunction('__gspError', (text: string) => pageErrors.push(text));
   await context.addInitScript(() => {
-    const w = window as unknown as { __csp: string[] };
+    const w = window as unknown as { __csp: string[]; __gspError: (text: string) => void };
     w.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+    window.addEventListener('error', (e) => {
+      const error = e.error as { message?: string; cause?: { message?: string; stack?: string } } | null;
+      void w.__gspError(`${error?.message ?? e.message} ← ${error?.cause?.stack ?? error?.cause?.message ?? ''}`);
+    });
   });
   contexts.push(context);
   return context;
@@ -416,6 +424,7 @@ describe('the GSP warehouse flow in a real browser', () => {
       for (const p of [admin, user]) {
         expect(await p.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([]);
       }
+      expect(pageErrors).toEqual([]);
       expect(errors).toEqual([]);
     },
   );

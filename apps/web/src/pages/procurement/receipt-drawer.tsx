@@ -218,7 +218,11 @@ export function ReceiptDrawer({
         <Form.List name="lines">
           {(fields) =>
             fields.map((field, index) => {
-              const line = openLines[index]!;
+              // The order refreshes once the receipt is recorded (its lines are then received):
+              // find each line by its id, and draw nothing for one that is no longer open.
+              const lineId = watched[index]?.orderLineId;
+              const line = openLines.find((l) => l.id === lineId) ?? openLines[index];
+              if (line === undefined) return null;
               const refused = watched[index]?.quantityRefused ?? 0;
               return (
                 <Card
