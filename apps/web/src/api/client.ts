@@ -36,7 +36,7 @@ export class ApiError extends Error {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PATCH';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH';
   /** Sent as JSON. Leave out for requests without a body. */
   body?: unknown;
   /** A file sent as the raw body of an upload route (instead of `body`); the server checks its content. */

@@ -15,8 +15,19 @@ import { ReviewPage } from '../pages/master-data/review-page';
 import { TradeCheckPage } from '../pages/master-data/trade-check-page';
 import { WarehousesPage } from '../pages/master-data/warehouses-page';
 import { MdImportPage } from '../pages/master-data/import-page';
+import { ClimatePage } from '../pages/inventory/climate-page';
+import { StockPage } from '../pages/inventory/stock-page';
 import { LoginPage } from '../pages/login/login-page';
+import { AcceptancePage } from '../pages/procurement/acceptance-page';
+import { PurchaseOrderPage } from '../pages/procurement/order-page';
+import { PurchaseOrdersPage } from '../pages/procurement/orders-page';
 import { ExpiredPasswordPage } from '../pages/password/expired-password-page';
+import { SalesOrderPage } from '../pages/sales/order-page';
+import { SalesOrdersPage } from '../pages/sales/orders-page';
+import { NewReturnPage } from '../pages/sales/return-new-page';
+import { ReturnPage } from '../pages/sales/return-page';
+import { ReviewPage as OutboundReviewPage } from '../pages/sales/review-page';
+import { DeliverySlipPage } from '../pages/sales/slip-page';
 import { SetPasswordPage } from '../pages/password/set-password-page';
 import { SecurityPage } from '../pages/security/security-page';
 import { SetupPage } from '../pages/setup/setup-page';
@@ -70,6 +81,17 @@ export const routes: RouteObject[] = [
               { path: '/master-data/trade-check', element: <TradeCheckPage /> },
               { path: '/master-data/warehouses', element: <WarehousesPage /> },
               { path: '/master-data/import', element: <MdImportPage /> },
+              { path: '/procurement', element: <PurchaseOrdersPage /> },
+              { path: '/procurement/orders/:id', element: <PurchaseOrderPage /> },
+              { path: '/procurement/acceptances/:id', element: <AcceptancePage /> },
+              { path: '/sales', element: <SalesOrdersPage /> },
+              { path: '/sales/orders/:id', element: <SalesOrderPage /> },
+              { path: '/sales/orders/:id/review', element: <OutboundReviewPage /> },
+              { path: '/sales/orders/:id/slip', element: <DeliverySlipPage /> },
+              { path: '/sales/returns/new', element: <NewReturnPage /> },
+              { path: '/sales/returns/:id', element: <ReturnPage /> },
+              { path: '/inventory', element: <StockPage /> },
+              { path: '/inventory/climate', element: <ClimatePage /> },
             ],
           },
         ],

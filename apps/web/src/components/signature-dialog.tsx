@@ -24,9 +24,24 @@ interface Props {
   onSign: (code: string | undefined) => Promise<unknown>;
   onSigned: () => void;
   onCancel: () => void;
+  /**
+   * Shows a refusal of the signed action itself (not of the code or passkey), e.g. with the
+   * server's detail; by default the localized message only.
+   */
+  renderError?: (error: unknown) => ReactNode;
 }
 
-function SignatureMethods({ meaning, confirmLabel, onSign, onSigned }: Omit<Props, 'open' | 'title' | 'onCancel'>) {
+/** Refusals of the signed action (as opposed to a wrong code or a failed passkey ceremony). */
+const ACTION_REFUSALS = new Set(['forbidden', 'conflict', 'validation_failed', 'qualification_blocked', 'not_found']);
+const isActionRefusal = (error: unknown) => error instanceof ApiError && ACTION_REFUSALS.has(error.code);
+
+function SignatureMethods({
+  meaning,
+  confirmLabel,
+  onSign,
+  onSigned,
+  renderError,
+}: Omit<Props, 'open' | 'title' | 'onCancel'>) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ code: string }>();
   const factors = useQuery({ queryKey: myFactorsQueryKey, queryFn: listPasskeys });
@@ -60,7 +75,11 @@ function SignatureMethods({ meaning, confirmLabel, onSign, onSigned }: Omit<Prop
         <>
           {withPasskey.isError && (
             <div className="ml-form-notice">
-              <PasskeyErrorAlert error={withPasskey.error} ceremony="sign_in" />
+              {renderError && isActionRefusal(withPasskey.error) ? (
+                renderError(withPasskey.error)
+              ) : (
+                <PasskeyErrorAlert error={withPasskey.error} ceremony="sign_in" />
+              )}
             </div>
           )}
           <Button
@@ -96,7 +115,8 @@ function SignatureMethods({ meaning, confirmLabel, onSign, onSigned }: Omit<Prop
           >
             <Input className="ml-code-input" autoComplete="one-time-code" inputMode="numeric" spellCheck={false} />
           </Form.Item>
-          {codeError && (
+          {codeError && renderError && isActionRefusal(codeError) && <Form.Item>{renderError(codeError)}</Form.Item>}
+          {codeError && !(renderError && isActionRefusal(codeError)) && (
             <Form.Item>
               <ApiErrorAlert
                 error={codeError}

@@ -1,3 +1,4 @@
+import { gspEn } from './gsp.en';
 import { masterDataEn } from './master-data.en';
 import { mdImportEn } from './md-import.en';
 import { trainingEn } from './training.en';
@@ -636,6 +637,7 @@ export const en: Resources = {
       'Your account has neither a passkey nor an authenticator app, so it cannot sign. Add one under My account security and try again.',
   },
   mdImport: mdImportEn,
+  gsp: gspEn,
   errors: {
     validation_failed: 'Some of the data did not pass validation. Check it and try again.',
     invalid_json: 'The request was malformed.',

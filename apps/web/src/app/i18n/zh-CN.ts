@@ -1,3 +1,4 @@
+import { gspZhCN } from './gsp.zh-CN';
 import { masterDataZhCN } from './master-data.zh-CN';
 import { mdImportZhCN } from './md-import.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
@@ -598,6 +599,7 @@ export const zhCN = {
       '您的账号既没有通行密钥也没有身份验证器应用，无法电子签名。请在“我的账号安全”中添加其中一种后再试。',
   },
   mdImport: mdImportZhCN,
+  gsp: gspZhCN,
   errors: {
     validation_failed: '提交的内容未通过校验，请检查后重试。',
     invalid_json: '请求格式不正确。',

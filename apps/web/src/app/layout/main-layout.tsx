@@ -3,8 +3,11 @@ import {
   BookOutlined,
   DatabaseOutlined,
   HomeOutlined,
+  InboxOutlined,
   LogoutOutlined,
   MessageOutlined,
+  ShoppingCartOutlined,
+  ShoppingOutlined,
   SafetyCertificateOutlined,
   TeamOutlined,
   UploadOutlined,
@@ -18,6 +21,9 @@ import { AUDIT_READ_PERMISSION } from '../../api/audit';
 import { APPROVE_PERMISSION } from '../../api/access';
 import { USER_READ_PERMISSION } from '../../api/users';
 import { MD_APPROVE_PERMISSION, MD_READ_PERMISSION } from '../../api/master-data';
+import { STOCK_READ_PERMISSION } from '../../api/inventory';
+import { PROCUREMENT_READ_PERMISSION } from '../../api/procurement';
+import { SALES_READ_PERMISSION } from '../../api/sales';
 import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
 import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
@@ -68,6 +74,8 @@ function UserMenu() {
 /** The menu entry of a page: a record's detail page belongs to its list. */
 function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/training')) return '/training';
+  if (pathname.startsWith('/procurement')) return '/procurement';
+  if (pathname.startsWith('/sales')) return '/sales';
   const record = /^\/master-data\/(parties|products)\//.exec(pathname);
   return record ? `/master-data/${record[1]}` : pathname;
 }
@@ -117,6 +125,25 @@ export function MainLayout() {
           },
         ]
       : []),
+    ...(permissions.includes(PROCUREMENT_READ_PERMISSION)
+      ? [{ key: '/procurement', icon: <ShoppingCartOutlined />, label: t('gsp.menu.procurement') }]
+      : []),
+    ...(permissions.includes(SALES_READ_PERMISSION)
+      ? [{ key: '/sales', icon: <ShoppingOutlined />, label: t('gsp.menu.sales') }]
+      : []),
+    ...(permissions.includes(STOCK_READ_PERMISSION)
+      ? [
+          {
+            key: 'inventory',
+            icon: <InboxOutlined />,
+            label: t('gsp.menu.stock'),
+            children: [
+              { key: '/inventory', label: t('gsp.menu.stockList') },
+              { key: '/inventory/climate', label: t('gsp.menu.climate') },
+            ],
+          },
+        ]
+      : []),
     { key: '/training', icon: <BookOutlined />, label: t('training.menu') },
     {
       key: '/security',
@@ -143,7 +170,13 @@ export function MainLayout() {
           <Menu
             mode="inline"
             selectedKeys={[selectedMenuKey(location.pathname)]}
-            defaultOpenKeys={location.pathname.startsWith('/master-data') ? ['master-data'] : []}
+            defaultOpenKeys={
+              location.pathname.startsWith('/master-data')
+                ? ['master-data']
+                : location.pathname.startsWith('/inventory')
+                  ? ['inventory']
+                  : []
+            }
             items={menuItems}
             onClick={({ key }) => void navigate(key)}
           />
