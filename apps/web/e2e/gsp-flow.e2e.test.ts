@@ -1,7 +1,7 @@
 import { type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchChromium, startMedLedger, type E2eServer } from './support';
+import { e2eDatabaseSettings, e2eDatabases, launchChromium, startMedLedger, type E2eServer } from './support';
 
 /**
  * The GSP warehouse flow in a real browser, on the screens: purchase order → signed approval →
@@ -26,19 +26,11 @@ const contexts: BrowserContext[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  server = await startMedLedger({
-    MEDLEDGER_COMPANY_NAME: '示例医疗器械经营有限公司',
-    MEDLEDGER_COMPANY_ADDRESS: '上海市示例路 9 号',
-    MEDLEDGER_COMPANY_LICENCE_NO: '沪药监械经营许20200009号',
-  });
-  base = `https://localhost:${server.port}`;
   browser = await launchChromium();
 });
 
 afterAll(async () => {
-  for (const c of contexts) await c.close();
   await browser?.close();
-  await server?.stop();
 });
 
 const STEP_MS = 30_000;
@@ -290,7 +282,28 @@ async function scanAll(page: Page, field: Locator, scans: string[]) {
   await field.press('Control+Enter');
 }
 
-describe('the GSP warehouse flow in a real browser', () => {
+describe.each(e2eDatabases())('the GSP warehouse flow in a real browser (%s)', (database) => {
+  let dropDatabase: () => Promise<void> = () => Promise.resolve();
+
+  beforeAll(async () => {
+    const settings = await e2eDatabaseSettings(database);
+    dropDatabase = settings.drop;
+    server = await startMedLedger({
+      ...settings.env,
+      MEDLEDGER_COMPANY_NAME: '示例医疗器械经营有限公司',
+      MEDLEDGER_COMPANY_ADDRESS: '上海市示例路 9 号',
+      MEDLEDGER_COMPANY_LICENCE_NO: '沪药监械经营许20200009号',
+    });
+    base = `https://localhost:${server.port}`;
+  });
+
+  afterAll(async () => {
+    for (const c of contexts.splice(0)) await c.close();
+    pageErrors.splice(0);
+    await server?.stop();
+    await dropDatabase();
+  });
+
   test(
     'GSP-04 VAL-10 purchase → signed approval → receipt → acceptance scans → signed conclusion → sale → FEFO → review scans → shipment → slip PDF → return',
     { timeout: 600_000 },

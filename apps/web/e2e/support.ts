@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { Secret, TOTP } from 'otpauth';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
@@ -75,6 +77,52 @@ export async function startMedLedger(env: Record<string, string> = {}): Promise<
       }
       rmSync(cwd, { recursive: true, force: true });
     },
+  };
+}
+
+/** The databases a browser test runs on: always the embedded SQLite, PostgreSQL when a server is given. */
+export type E2eDatabase = 'sqlite' | 'postgres';
+
+/**
+ * The databases available here: SQLite, plus PostgreSQL when `npm test` named a server in
+ * MEDLEDGER_TEST_DATABASE_URL. Where PostgreSQL is required (MEDLEDGER_REQUIRE_POSTGRES=1, CI), its
+ * absence is an error rather than a silent skip.
+ */
+export function e2eDatabases(): E2eDatabase[] {
+  const url = process.env.MEDLEDGER_TEST_DATABASE_URL;
+  if (url !== undefined && url !== '') return ['sqlite', 'postgres'];
+  if (process.env.MEDLEDGER_REQUIRE_POSTGRES === '1') {
+    throw new Error('MEDLEDGER_TEST_DATABASE_URL is not set but PostgreSQL is required (MEDLEDGER_REQUIRE_POSTGRES=1)');
+  }
+  return ['sqlite'];
+}
+
+/**
+ * The settings that point `medledger serve` at the database: nothing for SQLite (the embedded
+ * default in the data folder), or a new empty database on the test PostgreSQL server, dropped by
+ * `drop` after the server stopped.
+ */
+export async function e2eDatabaseSettings(
+  database: E2eDatabase,
+): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (database === 'sqlite') return { env: {}, drop: () => Promise.resolve() };
+  const adminUrl = process.env.MEDLEDGER_TEST_DATABASE_URL ?? '';
+  const name = `medledger_e2e_${randomBytes(6).toString('hex')}`;
+  const run = async (sql: string) => {
+    const client = new pg.Client({ connectionString: adminUrl });
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end();
+    }
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { MEDLEDGER_DATABASE_URL: url.toString() },
+    drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
   };
 }
 
