@@ -27,6 +27,7 @@ import { DEFAULT_UPLOAD_MAX_BYTES, getActor, registerRoutes, type AnyRouteDef } 
 import { createHttpApp, type HttpOptions, type RefusedRequest } from './platform/http/server.js';
 import { systemRoutes } from './platform/http/system.routes.js';
 import { webRoutes } from './platform/http/web-assets.js';
+import { drainBackground } from './platform/background.js';
 import type { Runtime } from './platform/runtime.js';
 import { rateLimiter } from './platform/rate-limit.js';
 
@@ -216,6 +217,11 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     publicOrigin: new URL(options.settings.publicUrl).origin,
     onRefused: auditRefusal(runtime),
     ...(options.tls ? { tls: options.tls } : {}),
+  });
+  // Shutting down waits for background jobs (imports) before the database is closed after it.
+  app.addHook('onClose', async () => {
+    const left = await drainBackground(runtime);
+    if (left > 0) runtime.log.warn({ jobs: left }, 'background jobs still running at shutdown');
   });
   const routes = applicationRoutes(options);
   registerRoutes(app, routes, {

@@ -13,6 +13,7 @@ import {
 } from '@medledger/contract';
 import { canonicalJson, record, recordDetached } from '../audit/index.js';
 import { sign } from '../identity/index.js';
+import { runInBackground } from '../../platform/background.js';
 import { AppError } from '../../platform/errors.js';
 import { noReply, type Ctx } from '../../platform/http/ctx.js';
 import type { RawBody } from '../../platform/http/route.js';
@@ -228,9 +229,12 @@ export async function startImport(ctx: Ctx, kind: ImportKind, raw: RawBody): Pro
     throw err;
   }
   const work = jobCtx(ctx);
-  void validateImport(work, row, job, text ?? raw.bytes)
-    .catch((err: unknown) => failJob(work, row, 'validate', null, err))
-    .finally(() => jobs.delete(id));
+  runInBackground(
+    ctx.runtime,
+    validateImport(work, row, job, text ?? raw.bytes)
+      .catch((err: unknown) => failJob(work, row, 'validate', null, err))
+      .finally(() => jobs.delete(id)),
+  );
   return toView(ctx, row, undefined);
 }
 
@@ -499,9 +503,12 @@ export async function commitImport(ctx: Ctx, importId: string, reason: string): 
   }
   const work = jobCtx(ctx);
   const state = { rowNo: null as number | null };
-  void runCommit(work, { ...row, reason }, job, state)
-    .catch((err: unknown) => failJob(work, row, 'commit', state.rowNo, err))
-    .finally(() => jobs.delete(importId));
+  runInBackground(
+    ctx.runtime,
+    runCommit(work, { ...row, reason }, job, state)
+      .catch((err: unknown) => failJob(work, row, 'commit', state.rowNo, err))
+      .finally(() => jobs.delete(importId)),
+  );
   return toView(ctx, { ...row, status: 'committing', reason, message: null }, undefined);
 }
 
