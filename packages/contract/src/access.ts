@@ -332,3 +332,24 @@ export const EffectiveAccessResponse = z.object({
   bootstrap: z.boolean(),
 });
 export type EffectiveAccessResponse = z.infer<typeof EffectiveAccessResponse>;
+
+/** AC-06: whether the initial administrator's all-permission role is still in force, and what its retirement needs. */
+export const BootstrapStatusResponse = z.object({
+  /** The account that still holds the initial administrator role, or null once it is retired. */
+  holder: z.object({ id: z.string(), login: z.string(), name: z.string() }).nullable(),
+  /** Per separated administrator role: the other accounts holding it with their rights in force. */
+  administrators: z.array(
+    z.object({
+      roleCode: z.string(),
+      adminClass: z.enum(ADMIN_CLASSES),
+      holders: z.array(z.object({ id: z.string(), login: z.string(), name: z.string() })),
+    }),
+  ),
+  /** True when each of the three roles has a holder: the initial administrator may retire. */
+  ready: z.boolean(),
+});
+export type BootstrapStatusResponse = z.infer<typeof BootstrapStatusResponse>;
+
+/** AC-06: the initial administrator gives up the all-permission role, with a reason. */
+export const RetireBootstrapInput = z.strictObject({ reason: z.string().trim().min(4).max(500) });
+export type RetireBootstrapInput = z.infer<typeof RetireBootstrapInput>;

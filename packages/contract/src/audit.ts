@@ -321,6 +321,17 @@ export const AUDIT_EVENTS = {
       sessionsEnded: z.number().int(),
     }),
   },
+  'access.bootstrap.retired': {
+    zh: '初始管理员交出全部权限（三权分立已就位）',
+    en: 'Initial administrator gave up the all-permission role (the three administrators are appointed)',
+    category: 'security',
+    data: z.strictObject({
+      systemAdmins: z.array(z.string()),
+      securityAdmins: z.array(z.string()),
+      auditAdmins: z.array(z.string()),
+      sessionsEnded: z.number().int(),
+    }),
+  },
   'audit.chain.verified': {
     zh: '审计日志完整性校验通过',
     en: 'Audit trail verified intact',

@@ -1,4 +1,5 @@
 import {
+  BootstrapStatusResponse,
   EffectiveAccessResponse,
   RoleAssignmentListResponse,
   RoleAssignmentResponse,
@@ -46,4 +47,14 @@ export function effectiveAccessQuery(userId: string) {
     queryFn: ({ signal }) =>
       apiJson(`/access/users/${encodeURIComponent(userId)}/effective`, EffectiveAccessResponse, { signal }),
   });
+}
+
+/** AC-06: the initial administrator's all-permission role and the three administrator roles. */
+export const bootstrapQuery = queryOptions({
+  queryKey: [...accessKey, 'bootstrap'],
+  queryFn: ({ signal }) => apiJson('/access/bootstrap', BootstrapStatusResponse, { signal }),
+});
+
+export function retireBootstrap(reason: string) {
+  return apiJson('/access/bootstrap/retirement', BootstrapStatusResponse, { method: 'POST', body: { reason } });
 }

@@ -5,9 +5,10 @@ import {
   type RoleAssignmentView,
   type Permission,
   type RoleDefinition,
+  type BootstrapStatusResponse,
 } from '@medledger/contract';
 import { record } from '../audit/index.js';
-import { endUserSessions, requireRecentAuthentication } from '../identity/index.js';
+import { endUserSessions, requireRecentAuthentication, retireBootstrapRole } from '../identity/index.js';
 import { trainingStatus } from '../training/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -338,4 +339,84 @@ export async function usersWithPermission(db: Db, permission: Permission): Promi
     .orderBy('userId')
     .execute();
   return rows.map((r) => r.userId);
+}
+
+/**
+ * AC-06: the initial administrator's all-permission role and who holds each of the three separated
+ * administrator roles — another active account, with the role in force (its training current).
+ */
+export async function bootstrapStatus(ctx: Ctx): Promise<BootstrapStatusResponse> {
+  const holder =
+    (await ctx.db
+      .selectFrom('user_account')
+      .select(['id', 'login', 'name'])
+      .where('bootstrapRole', '=', 'administrator')
+      .orderBy('createdAt')
+      .executeTakeFirst()) ?? null;
+  const administrators: BootstrapStatusResponse['administrators'] = [];
+  for (const role of BUILTIN_ROLE_LIST) {
+    if (role.adminClass === undefined) continue;
+    const rows = await ctx.db
+      .selectFrom('access_assignment as a')
+      .innerJoin('user_account as u', 'u.id', 'a.userId')
+      .select(['u.id', 'u.login', 'u.name'])
+      .distinct()
+      .where('a.roleCode', '=', role.code)
+      .where('a.status', '=', 'active')
+      .where('u.status', '=', 'active')
+      .orderBy('u.login')
+      .execute();
+    const holders: { id: string; login: string; name: string }[] = [];
+    for (const row of rows) {
+      if (row.id === holder?.id) continue;
+      const resolved = await resolveRoles(ctx.db, row.id, ctx.now);
+      if (role.permissions.every((p) => resolved.permissions.has(p))) holders.push(row);
+    }
+    administrators.push({ roleCode: role.code, adminClass: role.adminClass, holders });
+  }
+  return { holder, administrators, ready: administrators.every((a) => a.holders.length > 0) };
+}
+
+/**
+ * AC-06: the initial administrator gives up the all-permission role once the system, security and
+ * audit administrators are three other people with their roles in force. Needs a recent sign-in;
+ * the account's sessions end, and it keeps only the roles granted to it like anyone else's.
+ */
+export async function retireBootstrap(ctx: Ctx, reason: string): Promise<BootstrapStatusResponse> {
+  const actor = actorOf(ctx);
+  const status = await bootstrapStatus(ctx);
+  if (status.holder?.id !== actor.id) {
+    throw new AppError(
+      'forbidden',
+      'Only the initial administrator account can give up the initial administrator role.',
+    );
+  }
+  const missing = status.administrators.filter((a) => a.holders.length === 0);
+  if (missing.length > 0) {
+    const names = missing.map((a) => roleDefinition(a.roleCode)?.en ?? a.roleCode).join(', ');
+    throw new AppError(
+      'conflict',
+      `Appoint the ${names} first — another person for each, with the role in force and their training current; then give up the initial administrator role.`,
+    );
+  }
+  await requireRecentAuthentication(ctx);
+  if (!(await retireBootstrapRole(ctx.db, actor.id))) {
+    throw new AppError('conflict', 'The initial administrator role has already been given up.');
+  }
+  const sessionsEnded = await endUserSessions(ctx.db, actor.id, ctx.now, 'roles changed');
+  const holdersOf = (adminClass: string) =>
+    status.administrators.filter((a) => a.adminClass === adminClass).flatMap((a) => a.holders.map((h) => h.id));
+  await record(ctx, {
+    action: 'access.bootstrap.retired',
+    outcome: 'success',
+    resource: { type: 'user_account', id: actor.id },
+    reason,
+    data: {
+      systemAdmins: holdersOf('system'),
+      securityAdmins: holdersOf('security'),
+      auditAdmins: holdersOf('audit'),
+      sessionsEnded,
+    },
+  });
+  return { ...status, holder: null };
 }

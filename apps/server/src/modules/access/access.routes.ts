@@ -9,11 +9,21 @@ import {
   PERMISSIONS,
   type Permission,
   RoleListResponse,
+  BootstrapStatusResponse,
+  RetireBootstrapInput,
 } from '@medledger/contract';
 import { z } from 'zod';
 import { route, type AnyRouteDef } from '../../platform/http/route.js';
 import { AppError } from '../../platform/errors.js';
-import { assignRole, decideAssignment, listAssignments, resolveRoles, revokeAssignment } from './access.roles.js';
+import {
+  assignRole,
+  bootstrapStatus,
+  decideAssignment,
+  listAssignments,
+  resolveRoles,
+  retireBootstrap,
+  revokeAssignment,
+} from './access.roles.js';
 
 const AssignmentId = z.strictObject({ id: z.uuid() });
 
@@ -117,5 +127,24 @@ export const accessRoutes: AnyRouteDef[] = [
         bootstrap,
       };
     },
+  }),
+  route({
+    method: 'GET',
+    url: '/api/v1/access/bootstrap',
+    permission: 'access.role.read',
+    summary:
+      'Whether the initial administrator still holds every permission, and who holds the three administrator roles',
+    response: BootstrapStatusResponse,
+    handler: (ctx) => bootstrapStatus(ctx),
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/access/bootstrap/retirement',
+    // Only the initial administrator's own account can do this (checked in the action).
+    signedIn: true,
+    summary: 'The initial administrator gives up the all-permission role once the three administrators are appointed',
+    body: RetireBootstrapInput,
+    response: BootstrapStatusResponse,
+    handler: (ctx, { body }) => retireBootstrap(ctx, body.reason),
   }),
 ];

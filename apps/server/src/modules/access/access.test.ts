@@ -110,6 +110,92 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     expect((await grant(t, sec.cookie, adminRow.id, 'audit-admin')).statusCode).toBe(403);
   });
 
+  test('AC-06 the initial administrator gives up the all-permission role only once three other people hold the administrator roles in force', async () => {
+    const clock = manualClock(new Date());
+    t = await buildTestApp({ clock });
+    const { admin, sec } = await withSecurityAdmin(t, clock);
+    const retire = (cookie: string, reason = '三权分立已就位') =>
+      post(t!, '/api/v1/access/bootstrap/retirement', { reason }, cookie);
+    const status = async (cookie: string) =>
+      (await get(t!, '/api/v1/access/bootstrap', cookie)).json<{
+        holder: { login: string } | null;
+        administrators: { roleCode: string; holders: { login: string }[] }[];
+        ready: boolean;
+      }>();
+    expect(await status(admin.cookie)).toMatchObject({
+      holder: { login: ADMIN.login },
+      ready: false,
+      administrators: [
+        { roleCode: 'system-admin', holders: [] },
+        { roleCode: 'security-admin', holders: [{ login: SECURITY.login }] },
+        { roleCode: 'audit-admin', holders: [] },
+      ],
+    });
+    // Too early: the refusal names the roles still to appoint.
+    const early = await retire(admin.cookie);
+    expect(early.statusCode).toBe(409);
+    expect(early.json<{ message: string }>().message).toMatch(/System administrator, Audit administrator first/);
+    // Nobody else can retire it for them.
+    expect((await retire(sec.cookie)).statusCode).toBe(403);
+
+    // The audit and system administrators, approved by the security administrator.
+    const appoint = async (person: typeof AUDITOR, roleCode: string, train: boolean) => {
+      const user = await createUserAndOnboard(t!, admin.cookie, person);
+      const { assignment } = (await grant(t!, admin.cookie, user.id, roleCode)).json<{ assignment: Assignment }>();
+      const ok = await post(
+        t!,
+        `/api/v1/access/assignments/${assignment.id}/approve`,
+        { reason: '岗位任命' },
+        sec.cookie,
+      );
+      expect(ok.statusCode, ok.body).toBe(200);
+      clock.advance(30_000);
+      const signedIn = await signInWithTotp(t!, person.login, person.password, user.secret);
+      if (train) await passCourse(t!, signedIn.cookie!, 'security-basics');
+      return { ...user, cookie: signedIn.cookie! };
+    };
+    await appoint(AUDITOR, 'audit-admin', true);
+    const sys = await appoint(SYSADMIN, 'system-admin', false);
+    // TRN-02: a system administrator whose training is not current does not count yet.
+    const untrained = await retire(admin.cookie);
+    expect(untrained.statusCode).toBe(409);
+    expect(untrained.json<{ message: string }>().message).toMatch(/Appoint the System administrator first/);
+    await passCourse(t, sys.cookie, 'security-basics');
+    expect((await status(admin.cookie)).ready).toBe(true);
+
+    // SESS-09: an old sign-in must be confirmed again first.
+    const stale = await signInWithTotp(t, ADMIN.login, ADMIN.password, admin.secret);
+    clock.advance(4 * 60_000);
+    expect((await get(t, '/api/v1/session', stale.cookie!)).statusCode).toBe(200);
+    clock.advance(4 * 60_000);
+    expect((await retire(stale.cookie!)).json<{ code: string }>().code).toBe('step_up_required');
+    clock.advance(30_000);
+    const fresh = await signInWithTotp(t, ADMIN.login, ADMIN.password, admin.secret);
+    expect((await retire(fresh.cookie!, 'x')).statusCode).toBe(400);
+    const done = await retire(fresh.cookie!);
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json<{ holder: unknown }>().holder).toBeNull();
+
+    // Its sessions ended; signed in again, the account has no permission left (no roles granted).
+    expect((await get(t, '/api/v1/session', fresh.cookie!)).statusCode).toBe(401);
+    clock.advance(30_000);
+    const after = await signInWithTotp(t, ADMIN.login, ADMIN.password, admin.secret);
+    const me = (await get(t, '/api/v1/session', after.cookie!)).json<{ permissions: string[] }>();
+    expect(me.permissions).toEqual([]);
+    expect((await get(t, '/api/v1/audit/events', after.cookie!)).statusCode).toBe(403);
+    expect((await get(t, '/api/v1/users', after.cookie!)).statusCode).toBe(403);
+    expect((await retire(after.cookie!)).statusCode).toBe(403);
+    expect((await status(sec.cookie)).holder).toBeNull();
+
+    await sealOnce(t.runtime, { fullSweep: true });
+    const events = await t.db
+      .selectFrom('audit_index')
+      .select(['action', 'outcome'])
+      .where('action', '=', 'access.bootstrap.retired')
+      .execute();
+    expect(events).toEqual([{ action: 'access.bootstrap.retired', outcome: 'success' }]);
+  });
+
   test('AC-05 no escalation: nobody grants a permission they lack, nor to themselves', async () => {
     const clock = manualClock(new Date());
     t = await buildTestApp({ clock });

@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import { record } from '../audit/index.js';
 import { open, seal } from '../keys/index.js';
 import { AppError } from '../../platform/errors.js';
+import type { Db } from '../../platform/db/database.js';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { loginKeyOf } from './identity.login.js';
@@ -379,4 +380,19 @@ export async function revealContact(ctx: Ctx, id: string): Promise<{ phone: stri
     data: { fields },
   });
   return { phone, email: user.email };
+}
+
+/**
+ * AC-06: ends the initial administrator's all-permission role on the given account (once the three
+ * separated administrators are appointed; the access module checks that). Returns false when the
+ * account no longer holds it. The caller audits and ends the account's sessions.
+ */
+export async function retireBootstrapRole(db: Db, userId: string): Promise<boolean> {
+  const changed = await db
+    .updateTable('user_account')
+    .set({ bootstrapRole: null })
+    .where('id', '=', userId)
+    .where('bootstrapRole', 'is not', null)
+    .executeTakeFirst();
+  return Number(changed.numUpdatedRows) === 1;
 }

@@ -45,6 +45,8 @@ export { disableInactiveAccounts, DORMANT_DAYS_DEFAULT } from './identity.lifecy
 export { notifyUser, type NotificationKind } from './identity.notify.js';
 /** Host-side recovery for the CLI: re-enable and unlock an account by login. */
 export { enableByLogin } from './identity.users.js';
+/** AC-06: the initial administrator's all-permission role ends once the three administrators exist. */
+export { retireBootstrapRole } from './identity.users.js';
 /** AUTH-15 text-message providers: settings, the sender factory for the composition root, the gateway signature. */
 export { createSmsSender, loadSmsSettings, type SmsSettings, type SmsSender } from './identity.sms-sender.js';
 export { canonicalRequest, signGatewayRequest, GATEWAY_HEADERS, GATEWAY_SCHEME } from './identity.sms-gateway.js';

@@ -604,6 +604,16 @@ export const en: Resources = {
     granted: 'The role is in force; the user signs in again to use it.',
     grantPending: 'The high-risk role is waiting for a second approver.',
     approvalsTitle: 'Grant approvals',
+    bootstrapTitle: 'The initial administrator still holds every permission',
+    bootstrapIntro:
+      'Separation of duties (等保 三权分立) needs a system administrator, a security administrator and an audit administrator who are three other people. Once each role is held and in force (training current), the initial administrator gives up the all-permission role.',
+    bootstrapHolder: 'Initial administrator: {{name}} ({{login}})',
+    bootstrapNotAppointed: 'Not appointed yet (or training not current)',
+    bootstrapReason: 'Reason',
+    bootstrapRetire: 'Give up the initial administrator role',
+    bootstrapNotReady: 'Appoint the three administrators first.',
+    bootstrapConfirm: 'You will be signed out, and this account keeps only roles granted to it. This cannot be undone.',
+    bootstrapDone: 'The initial administrator role has been given up.',
     approvalsIntro:
       'High-risk grants (administrator roles and the like) need a second person. You cannot approve a grant you requested or would receive.',
     noPending: 'Nothing is waiting for approval',

@@ -144,4 +144,49 @@ describe('access pages', () => {
     fireEvent.click(screen.getByText(/^批\s*准$/));
     await waitFor(() => expect(decided).toEqual({ reason: '同意任命' }));
   });
+
+  it('AC-06 the initial administrator sees who holds the three administrator roles and gives up the all-permission role', async () => {
+    let retired: unknown;
+    const admin = (holders: { id: string; login: string; name: string }[]) => ({
+      holder: { id: 'admin-1', login: 'qa.zhang', name: '张卫国' },
+      administrators: [
+        { roleCode: 'system-admin', adminClass: 'system', holders },
+        {
+          roleCode: 'security-admin',
+          adminClass: 'security',
+          holders: [{ id: 's', login: 'sec.wang', name: '王安全' }],
+        },
+        { roleCode: 'audit-admin', adminClass: 'audit', holders: [{ id: 'a', login: 'audit.zhao', name: '赵审计' }] },
+      ],
+      ready: holders.length > 0,
+    });
+    let status = admin([]);
+    mockApi({
+      'GET /api/v1/session': session('admin-1', ['access.role.read', 'access.assignment.approve']),
+      'GET /api/v1/access/roles': roles,
+      'GET /api/v1/access/assignments': { status: 200, body: { assignments: [] } },
+      'GET /api/v1/access/bootstrap': () => ({ status: 200, body: status }),
+      'POST /api/v1/access/bootstrap/retirement': (init) => {
+        retired = JSON.parse(init?.body as string);
+        return { status: 200, body: { ...status, holder: null } };
+      },
+    });
+    const { queryClient } = renderApp('/access/approvals');
+    expect(await screen.findByText('初始管理员仍拥有全部权限', {}, { timeout: 5000 })).toBeTruthy();
+    expect(within(screen.getByTestId('bootstrap-system-admin')).getByText('尚未任命（或培训已过期）')).toBeTruthy();
+    expect(within(screen.getByTestId('bootstrap-audit-admin')).getByText('赵审计 (audit.zhao)')).toBeTruthy();
+    fireEvent.change(screen.getByLabelText('原因'), { target: { value: '三权分立已就位' } });
+    const button = screen.getByRole('button', { name: '交出初始管理员权限' });
+    expect(button.hasAttribute('disabled')).toBe(true);
+    expect(screen.getByText('请先任命三位管理员。')).toBeTruthy();
+    // Once the system administrator is appointed, the button works (after a confirmation).
+    status = admin([{ id: 'y', login: 'sys.qian', name: '钱系统' }]);
+    await queryClient.invalidateQueries();
+    await waitFor(() =>
+      expect(screen.getByRole('button', { name: '交出初始管理员权限' }).hasAttribute('disabled')).toBe(false),
+    );
+    fireEvent.click(screen.getByRole('button', { name: '交出初始管理员权限' }));
+    fireEvent.click(await screen.findByRole('button', { name: /^确\s*定$/ }));
+    await waitFor(() => expect(retired).toEqual({ reason: '三权分立已就位' }));
+  });
 });

@@ -8,6 +8,7 @@ import { formatLocalTime } from '../../app/format';
 import { useCurrentSession } from '../../app/session';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { useStepUp } from '../../components/step-up';
+import { BootstrapCard } from './bootstrap-card';
 import { roleName } from './role-label';
 
 /** `/access/approvals`: high-risk grants waiting for a second person (AC-05). */
@@ -32,6 +33,7 @@ export function ApprovalsPage() {
     <Space direction="vertical" size="large" className="ml-page-stack">
       {modal}
       <Typography.Title level={2}>{t('access.approvalsTitle')}</Typography.Title>
+      <BootstrapCard />
       <Card>
         <Typography.Paragraph type="secondary">{t('access.approvalsIntro')}</Typography.Paragraph>
         {decide.isError && (
