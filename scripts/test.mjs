@@ -63,6 +63,9 @@ if (existsSync(chromium) && built) {
 
 for (const n of notes) console.log(`npm test: ${n}`);
 let code = 1;
+// The access matrix's success column: the harness writes every successful response here (LOG-01).
+const routeLogDir = mkdtempSync(path.join(tmpdir(), 'medledger-routes-'));
+env.MEDLEDGER_ROUTE_LOG_DIR = routeLogDir;
 if (!failedRequirement) {
   const reportDir = mkdtempSync(path.join(tmpdir(), 'medledger-report-'));
   const report = path.join(reportDir, 'report.json');
@@ -86,7 +89,18 @@ if (!failedRequirement) {
     if (r.numTotalTests === 0) code = code || 1;
   }
   rmSync(reportDir, { recursive: true, force: true });
+  // Only a whole run shows every route; a run of chosen files or tests is not checked.
+  const dialects = ['server-sqlite', 'server-postgres'].filter((p) => projects.includes(p)).map((p) => p.slice(7));
+  if (code === 0 && process.argv.length === 2 && dialects.length > 0) {
+    const matrix = spawnSync(
+      process.execPath,
+      [path.join(root, 'scripts', 'access-matrix.mjs'), routeLogDir, ...dialects],
+      { cwd: root, stdio: 'inherit' },
+    );
+    if (matrix.status !== 0) code = 1;
+  }
 }
+rmSync(routeLogDir, { recursive: true, force: true });
 if (pgDir) execFileSync(path.join(root, 'scripts', 'pg-throwaway.sh'), ['stop', pgDir]);
 for (const n of notes.filter((x) => x.includes('SKIPPED'))) console.log(`npm test: ${n}`);
 process.exit(code);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { migrations } from '../migrations/index.js';
 import { accessRoutes, resolveRoles } from './modules/access/index.js';
@@ -136,6 +136,8 @@ export type AppOptions = {
   /** Extra routes; tests use this to exercise the platform rules. */
   extraRoutes?: readonly AnyRouteDef[];
   startedAt?: Date;
+  /** Called after every response (the test harness builds the access matrix's success column from it). */
+  observeResponse?: (request: FastifyRequest, reply: FastifyReply) => void;
 };
 
 /** Every route of the application, in registration order: API first, the web UI last. */
@@ -223,6 +225,13 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     const left = await drainBackground(runtime);
     if (left > 0) runtime.log.warn({ jobs: left }, 'background jobs still running at shutdown');
   });
+  const observe = options.observeResponse;
+  if (observe !== undefined) {
+    app.addHook('onResponse', (request, reply, done) => {
+      observe(request, reply);
+      done();
+    });
+  }
   const routes = applicationRoutes(options);
   registerRoutes(app, routes, {
     runtime,

@@ -21,6 +21,7 @@ import type { SealedColumn } from '../src/modules/keys/index.js';
 import type { SmsSettings } from '../src/modules/identity/index.js';
 import type { CompanyProfile } from '../src/modules/sales/index.js';
 import { randomBytes as randomKey } from 'node:crypto';
+import { routeLogObserver } from './route-log.js';
 
 export type TestDialect = 'sqlite' | 'postgres';
 
@@ -184,6 +185,8 @@ export async function buildTestApp(
       ...(options.authenticate ? { authenticate: options.authenticate } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     };
+    const observeResponse = routeLogObserver(runtime, dialect);
+    if (observeResponse !== undefined) appOptions.observeResponse = observeResponse;
     const { app, routes } = await buildApp(appOptions);
     return {
       app,

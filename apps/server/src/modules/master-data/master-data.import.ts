@@ -67,7 +67,14 @@ const entityOf = (kind: ImportKind) => (kind === 'products' ? 'product' : 'party
 
 /** A context for work that outlives its request: same actor and request id, its own clock reading. */
 function jobCtx(ctx: Ctx): Ctx {
-  return { ...ctx, db: ctx.runtime.db, reply: noReply, now: ctx.runtime.clock.now() };
+  // The job's events name the request that started it, but are not that request's own events.
+  return {
+    ...ctx,
+    db: ctx.runtime.db,
+    reply: noReply,
+    now: ctx.runtime.clock.now(),
+    requestId: `${ctx.requestId}/job`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
