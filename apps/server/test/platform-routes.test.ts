@@ -7,6 +7,7 @@ import {
   route,
   uploadRoute,
   routeTable,
+  auditLabel,
   RouteDeclarationError,
   type AnyRouteDef,
 } from '../src/platform/http/route.js';
@@ -65,7 +66,7 @@ describe('AC-01 deny by default: route declarations', () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/test/mine' })).statusCode).toBe(401);
     const asUser = await t.app.inject({ method: 'GET', url: '/api/v1/test/mine', headers: { 'x-test-actor': '' } });
     expect(asUser.statusCode, asUser.body).toBe(200);
-    expect(routeTable(t.routes)).toContain('GET /api/v1/test/mine signed-in');
+    expect(routeTable(t.routes)).toContain('GET /api/v1/test/mine signed-in audits=none');
     const both = { ...mine, public: true } as AnyRouteDef;
     await expect(buildTestApp({ extraRoutes: [both] })).rejects.toThrow(
       /more than one of permission, signedIn and public/,
@@ -114,9 +115,24 @@ describe('AC-01 deny by default: route declarations', () => {
     }
   });
 
-  test('AC-01 route table snapshot: METHOD url permission|signed-in|public', async () => {
+  test('AC-01 LOG-01 route table snapshot: METHOD url permission|signed-in|public audits=…', async () => {
     t = await buildTestApp();
     await expect(routeTable(t.routes).join('\n') + '\n').toMatchFileSnapshot('./route-table.txt');
+  });
+
+  test('LOG-01 every route that changes something declares the audit events its success writes', async () => {
+    t = await buildTestApp();
+    const undeclared = t.routes.filter((r) => auditLabel(r) === 'undeclared').map((r) => `${r.method} ${r.url}`);
+    expect(undeclared).toEqual([]);
+    // Reads declare nothing unless they are audited (downloads, exports, prints, reveals).
+    expect(auditLabel({ method: 'GET' })).toBe('none');
+    expect(auditLabel({ method: 'POST' })).toBe('undeclared');
+    expect(auditLabel({ method: 'POST', audits: { each: 'procurement.acceptance.scanned' } })).toBe(
+      'each:procurement.acceptance.scanned',
+    );
+    expect(auditLabel({ method: 'POST', audits: ['master-data.change.approved', 'master-data.change.rejected'] })).toBe(
+      'master-data.change.approved|master-data.change.rejected',
+    );
   });
 });
 
@@ -285,6 +301,6 @@ describe('FILE-01 FILE-02 upload and download route declarations', () => {
     const html = await get('/api/v1/test/down/text-html');
     expect(html.statusCode).toBe(500);
     expect(html.body).not.toContain('%PDF');
-    expect(routeTable(t.routes)).toContain('GET /api/v1/test/down/application-pdf system.info.read');
+    expect(routeTable(t.routes)).toContain('GET /api/v1/test/down/application-pdf system.info.read audits=none');
   });
 });

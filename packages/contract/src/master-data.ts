@@ -623,6 +623,24 @@ export const MASTER_DATA_AUDIT_EVENTS = {
     category: 'business',
     data: z.strictObject({ areaId: z.string(), locationId: z.string(), code: z.string() }),
   },
+  'master-data.import.uploaded': {
+    zh: '上传导入文件（后台校验）',
+    en: 'Import file uploaded (validated in the background)',
+    category: 'business',
+    data: z.strictObject({
+      importId: z.string(),
+      kind: z.enum(['products', 'parties']),
+      format: z.enum(['xlsx', 'csv']),
+      sha256: z.string(),
+      bytes: z.number().int(),
+    }),
+  },
+  'master-data.import.commitRequested': {
+    zh: '提交导入（后台写入）',
+    en: 'Import commit requested (written in the background)',
+    category: 'business',
+    data: z.strictObject({ importId: z.string(), kind: z.enum(['products', 'parties']), rows: z.number().int() }),
+  },
   'master-data.import.validated': {
     zh: '导入文件校验完成',
     en: 'Import file validated',

@@ -706,6 +706,12 @@ export const SALES_AUDIT_EVENTS = {
       recordHash: z.string(),
     }),
   },
+  'sales.slip.printed': {
+    zh: '打印随货同行单（PDF）',
+    en: 'Delivery slip printed (PDF)',
+    category: 'business',
+    data: z.strictObject({ orderId: z.string(), shipmentNo: z.string(), lines: z.number().int() }),
+  },
   'sales.order.shipped': {
     zh: '销售发货',
     en: 'Sales order shipped',

@@ -61,6 +61,7 @@ export const accessRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/access/assignments',
+    audits: 'access.role.assigned',
     permission: 'access.role.assign',
     summary: 'Grant a role in a data scope; high-risk roles wait for a second approver',
     body: AssignRoleInput,
@@ -71,6 +72,7 @@ export const accessRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/access/assignments/:id/approve',
+    audits: 'access.role.approved',
     permission: 'access.assignment.approve',
     summary: 'Approve a pending high-risk grant (a second person; needs a recent authentication)',
     params: AssignmentId,
@@ -83,6 +85,7 @@ export const accessRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/access/assignments/:id/reject',
+    audits: 'access.role.rejected',
     permission: 'access.assignment.approve',
     summary: 'Reject a pending high-risk grant',
     params: AssignmentId,
@@ -95,6 +98,7 @@ export const accessRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/access/assignments/:id/revoke',
+    audits: 'access.role.revoked',
     permission: 'access.role.assign',
     summary: "Revoke a role; the user's sessions end at once (SESS-06)",
     params: AssignmentId,
@@ -140,6 +144,7 @@ export const accessRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/access/bootstrap/retirement',
+    audits: 'access.bootstrap.retired',
     // Only the initial administrator's own account can do this (checked in the action).
     signedIn: true,
     summary: 'The initial administrator gives up the all-permission role once the three administrators are appointed',

@@ -37,6 +37,7 @@ export const accountRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/password-link/check',
+    audits: 'none',
     public: true,
     summary: 'Check a single-use password link (not used up)',
     body: CheckPasswordLinkInput,
@@ -49,6 +50,7 @@ export const accountRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/password-link/use',
+    audits: 'identity.password.set',
     public: true,
     transaction: false,
     summary: 'Set the password with a single-use link; every session of the account ends (AUTH-18)',
@@ -63,6 +65,7 @@ export const accountRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/password',
+    audits: 'identity.password.set',
     public: true,
     transaction: false,
     summary: 'Change your password (the current one is required); also the step for an expired password',
@@ -134,6 +137,7 @@ export const accountRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/notifications/read',
+    audits: 'none',
     signedIn: true,
     summary: 'Mark all your notifications read',
     response: OkResponse,

@@ -42,6 +42,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkey/login/options',
+      audits: 'none',
       public: true,
       summary: 'Sign in with a passkey, step 1: a challenge (no login name needed)',
       response: PasskeyAuthenticationOptions,
@@ -50,6 +51,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkey/login',
+      audits: 'identity.login.succeeded',
       public: true,
       transaction: false,
       summary: 'Sign in with a passkey, step 2: the signed challenge',
@@ -60,6 +62,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkey/mfa/options',
+      audits: 'none',
       public: true,
       summary: 'Sign in, step 2 with a passkey: a challenge for this account',
       response: PasskeyAuthenticationOptions,
@@ -68,6 +71,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkey/mfa',
+      audits: 'identity.login.succeeded',
       public: true,
       transaction: false,
       summary: 'Sign in, step 2 with a passkey: the signed challenge',
@@ -78,6 +82,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkey/enrol/options',
+      audits: 'none',
       public: true,
       summary: 'Second-factor enrolment with a passkey: registration options',
       response: PasskeyRegistrationOptions,
@@ -86,6 +91,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkey/enrol/confirm',
+      audits: 'identity.passkey.enrolled',
       public: true,
       transaction: false,
       summary: 'Second-factor enrolment with a passkey: the new passkey; returns recovery codes once',
@@ -96,6 +102,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkey/step-up/options',
+      audits: 'none',
       signedIn: true,
       summary: 'Confirm identity again with a passkey, step 1',
       response: PasskeyAuthenticationOptions,
@@ -104,6 +111,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkey/step-up',
+      audits: 'identity.stepUp.succeeded',
       signedIn: true,
       transaction: false,
       summary: 'Confirm identity again with a passkey, step 2',
@@ -125,6 +133,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkeys/options',
+      audits: 'none',
       signedIn: true,
       summary: 'Add a passkey, step 1: registration options (needs a recent authentication)',
       response: PasskeyRegistrationOptions,
@@ -133,6 +142,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkeys',
+      audits: 'identity.passkey.enrolled',
       signedIn: true,
       transaction: false,
       summary: 'Add a passkey, step 2: the new passkey (needs a recent authentication)',
@@ -144,6 +154,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkeys/:id/rename',
+      audits: 'identity.passkey.renamed',
       signedIn: true,
       summary: 'Rename one of your passkeys',
       params: id,
@@ -157,6 +168,7 @@ export function passkeyRoutes(publicUrl: string): AnyRouteDef[] {
     route({
       method: 'POST',
       url: '/api/v1/auth/passkeys/:id/remove',
+      audits: 'identity.passkey.removed',
       signedIn: true,
       summary: 'Remove one of your passkeys (needs a recent authentication; never the last strong factor)',
       params: id,

@@ -39,6 +39,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/setup/token/check',
+    audits: 'none',
     public: true,
     summary: 'Check a one-time setup token (not consumed)',
     body: CheckSetupTokenInput,
@@ -51,6 +52,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/setup/admin',
+    audits: 'identity.admin.created',
     public: true,
     summary: 'Create the first administrator with the one-time setup token',
     body: CreateFirstAdminInput,
@@ -61,6 +63,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/login',
+    audits: 'none',
     public: true,
     transaction: false,
     summary: 'Sign in, step 1: login and password',
@@ -71,6 +74,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/mfa/totp',
+    audits: 'identity.login.succeeded',
     public: true,
     transaction: false,
     summary: 'Sign in, step 2: authenticator code',
@@ -81,6 +85,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/mfa/recovery',
+    audits: 'identity.login.succeeded',
     public: true,
     transaction: false,
     summary: 'Sign in, step 2: a recovery code instead',
@@ -91,6 +96,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/totp/enrol/start',
+    audits: 'none',
     public: true,
     summary: 'Authenticator enrolment: a new secret to scan',
     response: TotpEnrolStartResponse,
@@ -99,6 +105,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/totp/enrol/confirm',
+    audits: 'identity.totp.enrolled',
     public: true,
     transaction: false,
     summary: 'Authenticator enrolment: confirm with a first code; returns recovery codes once',
@@ -109,6 +116,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/step-up',
+    audits: 'identity.stepUp.succeeded',
     signedIn: true,
     transaction: false,
     summary: 'Confirm identity again (authenticator code) before a sensitive action',
@@ -133,6 +141,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/sessions/:id/end',
+    audits: 'identity.session.ended',
     signedIn: true,
     summary: 'End one of your own sessions (needs a recent authentication)',
     params: z.strictObject({ id: z.uuid() }),
@@ -162,6 +171,7 @@ export const identityRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/logout',
+    audits: { optional: 'identity.session.ended' },
     public: true,
     summary: 'Sign out: end the session',
     response: OkResponse,

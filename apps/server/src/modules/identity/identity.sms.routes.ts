@@ -22,6 +22,7 @@ export const smsRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/mfa/sms/send',
+    audits: 'identity.smsCode.sent',
     public: true,
     transaction: false,
     summary: 'Sign-in step 2 / enrolment: send a text-message code (replaces the previous one; throttled)',
@@ -31,6 +32,7 @@ export const smsRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/mfa/sms',
+    audits: 'identity.login.succeeded',
     public: true,
     transaction: false,
     summary: 'Sign in, step 2: text-message code',
@@ -41,6 +43,7 @@ export const smsRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/auth/sms/enrol/confirm',
+    audits: 'identity.sms.enrolled',
     public: true,
     transaction: false,
     summary: 'Text-message enrolment: confirm the number with the code; returns recovery codes once',

@@ -54,6 +54,7 @@ export const userAdminRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/users',
+    audits: 'identity.user.created',
     permission: 'identity.user.manage',
     summary: 'Create a user account; returns a single-use invitation link to set the password (shown once)',
     body: CreateUserInput,
@@ -67,6 +68,7 @@ export const userAdminRoutes: AnyRouteDef[] = [
   route({
     method: 'PATCH',
     url: '/api/v1/users/:id',
+    audits: 'identity.user.updated',
     permission: 'identity.user.manage',
     summary: "Change a user's name, phone, e-mail, organisation or employment end date",
     params: UserId,
@@ -77,6 +79,7 @@ export const userAdminRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/users/:id/disable',
+    audits: 'identity.user.disabled',
     permission: 'identity.user.manage',
     summary: 'Disable an account: its sessions and password links end at once (SESS-06)',
     params: UserId,
@@ -87,6 +90,7 @@ export const userAdminRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/users/:id/enable',
+    audits: 'identity.user.enabled',
     permission: 'identity.user.manage',
     summary: 'Enable a disabled account again (needs a recent authentication)',
     params: UserId,
@@ -99,6 +103,7 @@ export const userAdminRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/users/:id/unlock',
+    audits: 'identity.account.unlocked',
     permission: 'identity.user.manage',
     summary: 'Lift a password lock after repeated failures (AUTH-09)',
     params: UserId,
@@ -108,6 +113,7 @@ export const userAdminRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/users/:id/password-link',
+    audits: 'identity.passwordLink.issued',
     permission: 'identity.user.manage',
     summary: 'Issue a single-use password link (reset: 10 minutes); the administrator never sees the password',
     params: UserId,
@@ -121,6 +127,7 @@ export const userAdminRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/users/:id/sessions/end',
+    audits: 'identity.sessions.revoked',
     permission: 'identity.user.manage',
     summary: "End all of a user's sessions now (SESS-06)",
     params: UserId,
@@ -130,6 +137,7 @@ export const userAdminRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/users/:id/reveal',
+    audits: 'identity.user.revealed',
     permission: 'identity.user.reveal',
     summary: "Show a user's full phone number and e-mail; each reveal is audited (AC-03)",
     params: UserId,

@@ -42,6 +42,7 @@ export const inventoryRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/transfers',
+    audits: 'inventory.stock.transferred',
     permission: 'inventory.stock.move',
     summary: 'Move stock between locations of the same quality zone',
     body: TransferInput,
@@ -55,6 +56,7 @@ export const inventoryRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/movements/:id/reversal',
+    audits: 'inventory.movement.reversed',
     permission: 'inventory.movement.reverse',
     summary: 'Reverse a posted movement with a reason (the original stays in the ledger)',
     params: IdParams,
@@ -66,6 +68,7 @@ export const inventoryRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/lots/:id/hold',
+    audits: 'inventory.lot.held',
     permission: 'inventory.lot.hold',
     summary: 'Put a lot on quality hold (stop sale) with a reason',
     params: IdParams,
@@ -76,6 +79,7 @@ export const inventoryRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/lots/:id/release',
+    audits: 'inventory.lot.released',
     permission: 'inventory.lot.hold',
     summary: 'Release a lot from quality hold with a reason',
     params: IdParams,
@@ -86,6 +90,7 @@ export const inventoryRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/climate',
+    audits: 'inventory.climate.recorded',
     permission: 'inventory.climate.record',
     summary: 'Record the temperature and humidity of a storage area (time and recorder from the server)',
     body: ClimateInput,

@@ -36,6 +36,7 @@ export const masterDataImportRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/imports',
+    audits: 'master-data.import.uploaded',
     permission: 'master-data.record.edit',
     summary:
       'Upload an xlsx or CSV file of products or parties: every row is checked in the background; nothing is saved',
@@ -67,6 +68,7 @@ export const masterDataImportRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/imports/:id/commit',
+    audits: 'master-data.import.commitRequested',
     permission: 'master-data.record.edit',
     summary:
       'File every row of an import without errors as a first-business proposal, all or nothing (in the background)',
@@ -81,6 +83,7 @@ export const masterDataImportRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/imports/:id/approve',
+    audits: 'master-data.import.approved',
     permission: 'master-data.change.approve',
     summary: 'QA approves every pending proposal of an import with one electronic signature (GSP-04)',
     params: IdParams,
@@ -94,6 +97,7 @@ export const masterDataImportRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/products/export',
+    audits: 'master-data.record.exported',
     permission: 'master-data.record.read',
     summary: 'Every product in the import template’s columns (xlsx or CSV, formula-safe); audited with its hash',
     query: ExportQuery,
@@ -103,6 +107,7 @@ export const masterDataImportRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/master-data/parties/export',
+    audits: 'master-data.record.exported',
     permission: 'master-data.record.read',
     summary: 'Every party in the import template’s columns (xlsx or CSV, formula-safe); audited with its hash',
     query: ExportQuery,

@@ -189,7 +189,9 @@ describe('FILE-01 GSP-03 spreadsheet import of quality master data', () => {
     const events = await auditActions(app, 'master-data.');
     expect(events.filter((e) => e.action === 'master-data.change.proposed')).toHaveLength(bulk);
     expect(events.filter((e) => e.action.startsWith('master-data.import.'))).toMatchObject([
+      { action: 'master-data.import.uploaded', data: { format: 'xlsx', sha256: sha256(bytes), bytes: bytes.length } },
       { action: 'master-data.import.validated', data: { rows: bulk, errors: 0, sha256: sha256(bytes) } },
+      { action: 'master-data.import.commitRequested', data: { rows: bulk } },
       { action: 'master-data.import.committed', data: { rows: bulk, sha256: sha256(bytes) } },
     ]);
   }, 180_000);

@@ -66,6 +66,16 @@ const STALE_AFTER_MS = 2 * 60_000;
 const entityOf = (kind: ImportKind) => (kind === 'products' ? 'product' : 'party');
 
 /** A context for work that outlives its request: same actor and request id, its own clock reading. */
+/**
+ * Starts a job once the request's transaction has committed, so that it sees the import row (and
+ * its status) the request wrote. The job's promise never rejects (its errors are recorded).
+ */
+function startJob(ctx: Ctx, job: () => Promise<unknown>, ifRolledBack: () => void): void {
+  const start = () => runInBackground(ctx.runtime, job());
+  if (ctx.afterCommit === undefined) start();
+  else ctx.afterCommit(start, ifRolledBack);
+}
+
 function jobCtx(ctx: Ctx): Ctx {
   // The job's events name the request that started it, but are not that request's own events.
   return {
@@ -231,16 +241,24 @@ export async function startImport(ctx: Ctx, kind: ImportKind, raw: RawBody): Pro
   jobs.set(id, job);
   try {
     await ctx.db.insertInto('md_import').values(row).execute();
+    await record(ctx, {
+      action: 'master-data.import.uploaded',
+      outcome: 'success',
+      resource: { type: 'md_import', id },
+      data: { importId: id, kind, format, sha256: row.fileSha256, bytes: raw.bytes.length },
+    });
   } catch (err) {
     jobs.delete(id);
     throw err;
   }
   const work = jobCtx(ctx);
-  runInBackground(
-    ctx.runtime,
-    validateImport(work, row, job, text ?? raw.bytes)
-      .catch((err: unknown) => failJob(work, row, 'validate', null, err))
-      .finally(() => jobs.delete(id)),
+  startJob(
+    ctx,
+    () =>
+      validateImport(work, row, job, text ?? raw.bytes)
+        .catch((err: unknown) => failJob(work, row, 'validate', null, err))
+        .finally(() => jobs.delete(id)),
+    () => jobs.delete(id),
   );
   return toView(ctx, row, undefined);
 }
@@ -508,13 +526,24 @@ export async function commitImport(ctx: Ctx, importId: string, reason: string): 
     jobs.delete(importId);
     throw new AppError('conflict', 'This import is being committed already.');
   }
+  await record(ctx, {
+    action: 'master-data.import.commitRequested',
+    outcome: 'success',
+    resource: { type: 'md_import', id: importId },
+    data: { importId, kind: row.kind, rows: Number(row.total) },
+  }).catch((err: unknown) => {
+    jobs.delete(importId);
+    throw err;
+  });
   const work = jobCtx(ctx);
   const state = { rowNo: null as number | null };
-  runInBackground(
-    ctx.runtime,
-    runCommit(work, { ...row, reason }, job, state)
-      .catch((err: unknown) => failJob(work, row, 'commit', state.rowNo, err))
-      .finally(() => jobs.delete(importId)),
+  startJob(
+    ctx,
+    () =>
+      runCommit(work, { ...row, reason }, job, state)
+        .catch((err: unknown) => failJob(work, row, 'commit', state.rowNo, err))
+        .finally(() => jobs.delete(importId)),
+    () => jobs.delete(importId),
   );
   return toView(ctx, { ...row, status: 'committing', reason, message: null }, undefined);
 }

@@ -59,6 +59,7 @@ function documentRoutes(entity: 'parties' | 'products'): AnyRouteDef[] {
     uploadRoute({
       method: 'POST',
       url: `/api/v1/master-data/${entity}/:id/documents`,
+      audits: 'files.file.uploaded',
       permission: 'master-data.record.edit',
       summary: `Attach a document scan (PDF, JPEG or PNG) to a ${label}`,
       params: IdParams,
@@ -84,6 +85,7 @@ function documentRoutes(entity: 'parties' | 'products'): AnyRouteDef[] {
     downloadRoute({
       method: 'GET',
       url: `/api/v1/master-data/${entity}/:id/documents/:fileId`,
+      audits: 'files.file.downloaded',
       permission: 'master-data.record.read',
       summary: `Download a document scan of a ${label} (audited)`,
       params: DocParams,
@@ -127,6 +129,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/parties',
+    audits: 'master-data.change.proposed',
     permission: 'master-data.record.edit',
     summary: 'File a new party (首营企业); unusable until QA approves it',
     body: ProposePartyInput,
@@ -140,6 +143,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/parties/:id/changes',
+    audits: 'master-data.change.proposed',
     permission: 'master-data.record.edit',
     summary: 'Propose a change to a party with its reason; effective after QA approval',
     params: IdParams,
@@ -172,6 +176,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/products',
+    audits: 'master-data.change.proposed',
     permission: 'master-data.record.edit',
     summary: 'File a new product (首营品种); unusable until QA approves it',
     body: ProposeProductInput,
@@ -185,6 +190,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/products/:id/changes',
+    audits: 'master-data.change.proposed',
     permission: 'master-data.record.edit',
     summary: 'Propose a change to a product (e.g. a renewed certificate); effective after QA approval',
     params: IdParams,
@@ -199,6 +205,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/products/:id/certificate-cancellation',
+    audits: 'master-data.certificate.cancelled',
     permission: 'master-data.record.edit',
     summary: 'Record that the regulator cancelled the registration certificate: the product is blocked at once',
     params: IdParams,
@@ -229,6 +236,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/changes/:id/decision',
+    audits: ['master-data.change.approved', 'master-data.change.rejected'],
     permission: 'master-data.change.approve',
     summary: 'QA approves or rejects a proposal with an electronic signature (GSP-04)',
     params: IdParams,
@@ -242,6 +250,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/trade-check',
+    audits: 'none',
     permission: 'master-data.record.read',
     summary: 'May we buy this product from this party, or sell it to them, today? Every reason when not',
     body: TradeCheckInput,
@@ -278,6 +287,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/warehouses',
+    audits: 'master-data.warehouse.created',
     permission: 'master-data.warehouse.manage',
     summary: 'Create a warehouse of a site',
     body: CreateWarehouseInput,
@@ -288,6 +298,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/warehouses/:id/areas',
+    audits: 'master-data.area.created',
     permission: 'master-data.warehouse.manage',
     summary: 'Add a storage area in a GSP zone',
     params: IdParams,
@@ -299,6 +310,7 @@ export const masterDataRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/master-data/areas/:id/locations',
+    audits: 'master-data.location.created',
     permission: 'master-data.warehouse.manage',
     summary: 'Add a location to a storage area',
     params: IdParams,

@@ -64,6 +64,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/orders`,
+    audits: 'procurement.order.created',
     permission: 'procurement.order.edit',
     summary:
       'Draft a purchase order (number, date, amounts and product snapshot from the server; qualification checked)',
@@ -84,6 +85,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'PUT',
     url: `${BASE}/orders/:id`,
+    audits: 'procurement.order.revised',
     permission: 'procurement.order.edit',
     summary: 'Replace the content of a draft purchase order (never after submission)',
     params: IdParams,
@@ -94,6 +96,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/orders/:id/submit`,
+    audits: 'procurement.order.submitted',
     permission: 'procurement.order.edit',
     summary: 'Submit a draft purchase order for approval (qualification checked again)',
     params: IdParams,
@@ -103,6 +106,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/orders/:id/decision`,
+    audits: ['procurement.order.approved', 'procurement.order.returned'],
     permission: 'procurement.order.approve',
     summary: 'Approve a submitted purchase order, or return it as a draft, with an e-signature (not one’s own)',
     params: IdParams,
@@ -113,6 +117,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/orders/:id/cancel`,
+    audits: 'procurement.order.cancelled',
     permission: 'procurement.order.edit',
     summary: 'Cancel a purchase order with a reason, before any goods are received',
     params: IdParams,
@@ -123,6 +128,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/orders/:id/close`,
+    audits: 'procurement.order.closed',
     permission: 'procurement.order.edit',
     summary: 'Close a partly received purchase order with a reason (no more deliveries expected)',
     params: IdParams,
@@ -142,6 +148,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/orders/:id/receipts`,
+    audits: 'procurement.receipt.recorded',
     permission: 'procurement.receipt.record',
     summary: 'Receive a delivery against an approved order and its delivery slip (cold-chain record where needed)',
     params: IdParams,
@@ -190,6 +197,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/acceptances/:id/scans`,
+    audits: { each: 'procurement.acceptance.scanned' },
     permission: 'procurement.acceptance.scan',
     summary: 'Scan 1–1000 UDIs into the quarantine zone (each: a ledger entry and an audit event; all or nothing)',
     params: IdParams,
@@ -201,6 +209,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/acceptances/:id/lots`,
+    audits: 'procurement.acceptance.scanned',
     permission: 'procurement.acceptance.scan',
     summary: 'Enter a lot by hand into the quarantine zone, only for a product without a UDI-DI',
     params: IdParams,
@@ -212,6 +221,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/acceptances/:id/scans/:scanId/void`,
+    audits: 'procurement.acceptance.scanVoided',
     permission: 'procurement.acceptance.scan',
     summary: 'Void a wrong scan with a reason before conclusion (a reversal entry; the scan is kept)',
     params: ScanParams,
@@ -224,6 +234,7 @@ export const procurementRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: `${BASE}/acceptances/:id/conclude`,
+    audits: 'procurement.acceptance.concluded',
     permission: 'procurement.acceptance.conclude',
     summary: 'Sign the acceptance conclusion: accepted goods to 合格, rejected to 不合格 (once; not by the receiver)',
     params: IdParams,

@@ -25,6 +25,7 @@ import {
   SupplierReturnResponse,
 } from '@medledger/contract';
 import { z } from 'zod';
+import { record } from '../audit/index.js';
 import { downloadRoute, route, type AnyRouteDef } from '../../platform/http/route.js';
 import { renderDeliverySlipPdf } from './sales.slip-pdf.js';
 import { allocateOrder } from './sales.allocate.js';
@@ -43,6 +44,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/orders',
+    audits: 'sales.order.created',
     permission: 'sales.order.create',
     summary: 'Create a draft sales order (customer qualification and scope checked per line; amounts computed)',
     body: CreateOrderInput,
@@ -71,6 +73,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/orders/:id/confirmation',
+    audits: 'sales.order.confirmed',
     permission: 'sales.order.create',
     summary: 'Confirm a draft order (qualification checked again)',
     params: IdParams,
@@ -80,6 +83,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/orders/:id/cancellation',
+    audits: 'sales.order.cancelled',
     permission: 'sales.order.cancel',
     summary: 'Cancel an order before shipment with a reason (picked stock goes back)',
     params: IdParams,
@@ -90,6 +94,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/orders/:id/allocation',
+    audits: 'sales.order.allocated',
     permission: 'sales.order.allocate',
     summary: 'Allocate FEFO from qualified stock and pick into the shipping zone (all lines or none)',
     params: IdParams,
@@ -108,6 +113,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/reviews/:orderId/scans',
+    audits: 'sales.review.scanned',
     permission: 'sales.review.perform',
     summary: 'Count scanned UDIs against the allocation (all scans of a request or none)',
     params: OrderParams,
@@ -118,6 +124,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/reviews/:orderId/refusals',
+    audits: 'sales.review.refused',
     permission: 'sales.review.perform',
     summary: 'Refuse units at review (GSP art. 87): to the nonconforming zone, QA told, order back to allocation',
     params: OrderParams,
@@ -128,6 +135,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/reviews/:orderId/conclusion',
+    audits: 'sales.review.signed',
     permission: 'sales.review.perform',
     summary: 'Conclude the outbound review with an electronic signature (the art. 88 record)',
     params: OrderParams,
@@ -147,6 +155,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/orders/:id/shipment',
+    audits: 'sales.order.shipped',
     permission: 'sales.shipment.create',
     summary:
       'Ship a reviewed order with the transport record (and cold-chain loading record); ship date from the server',
@@ -177,13 +186,22 @@ export const salesRoutes: AnyRouteDef[] = [
   downloadRoute({
     method: 'GET',
     url: '/api/v1/sales/orders/:id/delivery-slip.pdf',
+    audits: 'sales.slip.printed',
     permission: 'sales.order.read',
     summary: 'The delivery slip (随货同行单) as a printable PDF with a GS1 DataMatrix per line',
     params: IdParams,
     handler: async (ctx, { params }) => {
       const slip = await deliverySlip(ctx, params.id);
+      const bytes = await renderDeliverySlipPdf(slip);
+      // LOG-01: prints are audited.
+      await record(ctx, {
+        action: 'sales.slip.printed',
+        outcome: 'success',
+        resource: { type: 'sales_order', id: params.id },
+        data: { orderId: params.id, shipmentNo: slip.slipNo, lines: slip.lines.length },
+      });
       return {
-        bytes: await renderDeliverySlipPdf(slip),
+        bytes,
         fileName: `随货同行单-${slip.slipNo}.pdf`,
         mediaType: 'application/pdf',
       };
@@ -192,6 +210,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/returns',
+    audits: 'sales.return.received',
     permission: 'sales.return.receive',
     summary: 'Receive a customer return against the original shipment into the returns zone',
     body: CustomerReturnInput,
@@ -211,6 +230,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/returns/:id/inspection',
+    audits: 'sales.return.inspected',
     permission: 'sales.return.inspect',
     summary: 'Re-inspect a customer return with an electronic signature: back to stock or nonconforming',
     params: IdParams,
@@ -221,6 +241,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/supplier-returns',
+    audits: 'sales.supplierReturn.created',
     permission: 'sales.supplierReturn.create',
     summary: 'Return qualified or nonconforming stock to a supplier with the transport record',
     body: SupplierReturnInput,
@@ -240,6 +261,7 @@ export const salesRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/sales/disposals',
+    audits: 'sales.disposal.recorded',
     permission: 'sales.disposal.create',
     summary: 'Record the destruction of nonconforming stock (method, witnesses) with a QA electronic signature',
     body: DisposalInput,

@@ -56,6 +56,7 @@ export const trainingRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/training/courses/:code/attempts',
+    audits: ['training.course.completed', 'training.quiz.failed'],
     signedIn: true,
     summary: 'Submit quiz answers: graded on the server, at most 5 attempts in 24 hours',
     params: CourseCodeParams,
@@ -83,6 +84,7 @@ export const trainingRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/training/undertaking/sign',
+    audits: 'training.undertaking.signed',
     signedIn: true,
     summary: 'Sign the confidentiality undertaking (electronic signature with an authenticator code)',
     body: SignUndertakingInput,
@@ -110,6 +112,7 @@ export const trainingRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/training/admin/courses',
+    audits: 'training.course.published',
     permission: 'training.course.manage',
     summary: 'Publish a new course with its quiz (version 1)',
     body: CreateCourseInput,
@@ -120,6 +123,7 @@ export const trainingRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/training/admin/courses/:code/versions',
+    audits: 'training.course.published',
     permission: 'training.course.manage',
     summary: 'Publish a new version of a course; new takers take it, earlier completions run to their expiry',
     params: CourseCodeParams,
@@ -139,6 +143,7 @@ export const trainingRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/training/admin/assignments',
+    audits: 'training.assignment.created',
     permission: 'training.course.manage',
     summary: 'Assign a course to all staff, a role (by name) or one user',
     body: CreateAssignmentInput,
@@ -149,6 +154,7 @@ export const trainingRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/training/admin/assignments/:id/revoke',
+    audits: 'training.assignment.revoked',
     permission: 'training.course.manage',
     summary: 'End a course assignment (kept, marked revoked)',
     params: z.strictObject({ id: z.uuid() }),

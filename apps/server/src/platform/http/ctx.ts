@@ -83,6 +83,12 @@ export type Ctx = {
   userAgent: string;
   log: FastifyBaseLogger;
   runtime: Runtime;
+  /**
+   * Schedules work for after the request's transaction has committed (a background job that reads
+   * what the request wrote); `ifRolledBack` runs instead when the transaction fails. Absent outside
+   * requests: there, run the work directly.
+   */
+  afterCommit?: (work: () => void, ifRolledBack?: () => void) => void;
 };
 
 /**

@@ -3,6 +3,7 @@ import {
   FILE_NAME_MAX_LENGTH,
   isPermission,
   STORED_FILE_MEDIA_TYPES,
+  type AuditAction,
   type Permission,
   type StoredFileMediaType,
   type ValidationIssue,
@@ -26,6 +27,30 @@ type Access =
   | { permission: Permission; public?: undefined; signedIn?: undefined }
   | { signedIn: true; permission?: undefined; public?: undefined }
   | { public: true; permission?: undefined; signedIn?: undefined };
+
+/**
+ * LOG-01: what a successful request of the route writes to the audit trail, declared on the route
+ * and checked by the access matrix against every successful request of the test suite:
+ * - an action: exactly one event of that action (other actions may accompany it, e.g. the
+ *   e-signature's own event);
+ * - several actions: exactly one event of one of them (approve or reject);
+ * - `{ each: action }`: one event per item of a batch, at least one;
+ * - `{ optional: action }`: at most one (sign-out, which may find no session to end);
+ * - `'none'`: no event at all.
+ * Reads (`GET`) write nothing unless declared; every other method must declare.
+ */
+export type RouteAudit =
+  'none' | AuditAction | readonly [AuditAction, ...AuditAction[]] | { each: AuditAction } | { optional: AuditAction };
+
+/** The route table's form of a {@link RouteAudit}: `none`, `a|b`, `each:a`. */
+export function auditLabel(r: { method: string; audits?: RouteAudit }): string {
+  const a = r.audits ?? (r.method === 'GET' ? 'none' : undefined);
+  if (a === undefined) return 'undeclared';
+  if (typeof a === 'string') return a;
+  if ('each' in a) return `each:${a.each}`;
+  if ('optional' in a) return `optional:${a.optional}`;
+  return a.join('|');
+}
 
 type Schema = z.ZodType | undefined;
 type Parsed<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
@@ -84,6 +109,7 @@ export type JsonRouteDef<
   url: string;
   /** One line for the route table and the API description. */
   summary: string;
+  audits?: RouteAudit;
   params?: P;
   query?: Q;
   body?: B;
@@ -113,6 +139,7 @@ export type RawRouteDef = {
   method: 'GET';
   url: string;
   summary: string;
+  audits?: RouteAudit;
   public: true;
   permission?: undefined;
   signedIn?: undefined;
@@ -154,6 +181,7 @@ export type UploadRouteDef<P extends Schema, Q extends Schema, R extends z.ZodTy
   method: 'POST' | 'PUT';
   url: string;
   summary: string;
+  audits?: RouteAudit;
   params?: P;
   query?: Q;
   /** `maxBytes` lowers the configured upload limit for this route; it never raises it. */
@@ -172,6 +200,7 @@ export type DownloadRouteDef<P extends Schema, Q extends Schema> = Access & {
   method: 'GET';
   url: string;
   summary: string;
+  audits?: RouteAudit;
   params?: P;
   query?: Q;
   handler: (ctx: Ctx, input: { params: Parsed<P>; query: Parsed<Q> }) => Promise<FileDownload>;
@@ -182,6 +211,7 @@ type StoredUploadRoute = Access & {
   method: 'POST' | 'PUT';
   url: string;
   summary: string;
+  audits?: RouteAudit;
   params?: z.ZodType;
   query?: z.ZodType;
   upload: { maxBytes?: number };
@@ -195,6 +225,7 @@ type StoredDownloadRoute = Access & {
   method: 'GET';
   url: string;
   summary: string;
+  audits?: RouteAudit;
   params?: z.ZodType;
   query?: z.ZodType;
   handler: (ctx: Ctx, input: { params: unknown; query: unknown }) => Promise<FileDownload>;
@@ -206,6 +237,7 @@ type StoredJsonRoute = Access & {
   method: HttpMethod;
   url: string;
   summary: string;
+  audits?: RouteAudit;
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -593,15 +625,22 @@ async function runHandler<T>(
     log: request.log,
     runtime: deps.runtime,
   };
+  const committed: { work: () => void; ifRolledBack?: () => void }[] = [];
   const run = async (db: Ctx['db']): Promise<T> => {
-    const result = await handler({ ...base, db });
+    const afterCommit = (work: () => void, ifRolledBack?: () => void) => {
+      committed.push(ifRolledBack === undefined ? { work } : { work, ifRolledBack });
+    };
+    const result = await handler({ ...base, db, afterCommit });
     return def.response === undefined ? result : (def.response.parse(result) as T);
   };
   const db = deps.runtime.db;
   const inTransaction = isMutating(def.method) && def.transaction !== false;
   try {
-    return inTransaction ? await db.transaction().execute(run) : await run(db);
+    const result = inTransaction ? await db.transaction().execute(run) : await run(db);
+    for (const c of committed) c.work();
+    return result;
   } catch (err) {
+    for (const c of committed) c.ifRolledBack?.();
     if (err instanceof AppError && err.afterRollback !== undefined) {
       await err.afterRollback().catch((e: unknown) => request.log.error({ err: e }, 'after-rollback work failed'));
     }
@@ -703,7 +742,7 @@ export function routeTable(routes: readonly AnyRouteDef[]): string[] {
   return routes
     .map(
       (r) =>
-        `${r.method} ${r.url} ${r.public === true ? 'public' : r.signedIn === true ? 'signed-in' : String(r.permission)}`,
+        `${r.method} ${r.url} ${r.public === true ? 'public' : r.signedIn === true ? 'signed-in' : String(r.permission)} audits=${auditLabel(r)}`,
     )
     .sort((a, b) => a.localeCompare(b));
 }
