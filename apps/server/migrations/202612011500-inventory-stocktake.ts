@@ -32,7 +32,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('approvalNote', 'text')
     .addColumn('signatureId', 'text')
     .execute();
-  await db.schema.createIndex('inv_stocktake_warehouse').on('inv_stocktake').columns(['warehouseId', 'status']).execute();
+  await db.schema
+    .createIndex('inv_stocktake_warehouse')
+    .on('inv_stocktake')
+    .columns(['warehouseId', 'status'])
+    .execute();
 
   await db.schema
     .createTable('inv_stocktake_line')

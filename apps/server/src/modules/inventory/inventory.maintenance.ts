@@ -22,7 +22,11 @@ const automaticMonitoring = (storage: string) => storage !== 'normal';
 
 type Checklist = MaintenanceCheckInput['checklist'];
 
-async function scopedArea(ctx: Ctx, areaId: string, permission: 'inventory.maintenance.record' | 'inventory.stock.read') {
+async function scopedArea(
+  ctx: Ctx,
+  areaId: string,
+  permission: 'inventory.maintenance.record' | 'inventory.stock.read',
+) {
   const area = await ctx.db
     .selectFrom('md_storage_area as a')
     .innerJoin('md_warehouse as w', 'w.id', 'a.warehouseId')
@@ -40,7 +44,14 @@ async function scopedArea(ctx: Ctx, areaId: string, permission: 'inventory.maint
 function checkRecord(
   areaId: string,
   checklist: Checklist,
-  lots: readonly { lotId: string; appearanceOk: boolean; packagingOk: boolean; expiryOk: boolean; suspect: boolean; finding: string | null }[],
+  lots: readonly {
+    lotId: string;
+    appearanceOk: boolean;
+    packagingOk: boolean;
+    expiryOk: boolean;
+    suspect: boolean;
+    finding: string | null;
+  }[],
   note: string | null,
 ) {
   return {
@@ -99,7 +110,10 @@ export async function recordMaintenanceCheck(ctx: Ctx, input: MaintenanceCheckIn
   }
   const id = uuidv7(ctx.now.getTime());
   const note = input.note === undefined || input.note === '' ? null : input.note;
-  const lots = input.lots.map((l) => ({ ...l, finding: l.finding === undefined || l.finding === '' ? null : l.finding }));
+  const lots = input.lots.map((l) => ({
+    ...l,
+    finding: l.finding === undefined || l.finding === '' ? null : l.finding,
+  }));
   const signature = await sign(ctx, {
     meaning: `在库养护检查 / Maintenance check of ${area.warehouseCode} ${area.code}`,
     subject: { type: 'inv_maintenance_check', id },

@@ -95,7 +95,12 @@ async function setUp() {
   const storeBj = await staffWithRole(t, clock, admin.cookie, STORE_BJ, 'warehouse', 'BJ');
   const app = t;
   const receive = async (lot: string, expiryDate: string | null, locationId: string, quantity: number) => {
-    const r = await post(app, '/api/v1/test/receive', { productId, lot, expiryDate, locationId, quantity }, store.cookie);
+    const r = await post(
+      app,
+      '/api/v1/test/receive',
+      { productId, lot, expiryDate, locationId, quantity },
+      store.cookie,
+    );
     expect(r.statusCode, r.body).toBe(201);
     return r.json<{ lotId: string }>().lotId;
   };
@@ -132,7 +137,9 @@ describe('GSP art. 77 stocktake with variance approval', () => {
     expect(opened.status).toBe('counting');
     expect(opened.number).toMatch(/^PD-20261129-0001$/);
     expect(
-      opened.lines.map((l) => [l.lot, l.bookQuantity, l.countedQuantity]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      opened.lines
+        .map((l) => [l.lot, l.bookQuantity, l.countedQuantity])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
     ).toEqual([
       ['L1', 5, null],
       ['L2', 3, null],
@@ -191,9 +198,9 @@ describe('GSP art. 77 stocktake with variance approval', () => {
       ).statusCode,
     ).toBe(409);
     // The keeper cannot approve at all (no permission).
-    expect(
-      (await post(app, `/api/v1/inventory/stocktakes/${opened.id}/approve`, {}, store.cookie)).statusCode,
-    ).toBe(403);
+    expect((await post(app, `/api/v1/inventory/stocktakes/${opened.id}/approve`, {}, store.cookie)).statusCode).toBe(
+      403,
+    );
     const approved = await post(
       app,
       `/api/v1/inventory/stocktakes/${opened.id}/approve`,
@@ -250,9 +257,7 @@ describe('GSP art. 77 stocktake with variance approval', () => {
     await expect(sql`UPDATE inv_stocktake_line SET "countedQuantity" = 99`.execute(app.db)).rejects.toThrow();
     await expect(sql`DELETE FROM inv_stocktake_line`.execute(app.db)).rejects.toThrow();
     const list = await get(app, '/api/v1/inventory/stocktakes?status=approved', store.cookie);
-    expect(list.json<{ stocktakes: { number: string }[] }>().stocktakes.map((s) => s.number)).toEqual([
-      done.number,
-    ]);
+    expect(list.json<{ stocktakes: { number: string }[] }>().stocktakes.map((s) => s.number)).toEqual([done.number]);
   });
 
   test('ATK-LOGIC AC-05 the counter cannot approve or reject their own count, even holding the QA role; SIG wrong signature code signs and posts nothing', async () => {
@@ -278,7 +283,12 @@ describe('GSP art. 77 stocktake with variance approval', () => {
     );
     expect(own.statusCode, own.body).toBe(403);
     expect(own.json<{ message: string }>().message).toMatch(/another person \(QA\)/);
-    const ownReject = await post(app, `/api/v1/inventory/stocktakes/${st.id}/reject`, { reason: '自己退回' }, store.cookie);
+    const ownReject = await post(
+      app,
+      `/api/v1/inventory/stocktakes/${st.id}/reject`,
+      { reason: '自己退回' },
+      store.cookie,
+    );
     expect(ownReject.statusCode).toBe(403);
     // A wrong authenticator code: refused, nothing signed, nothing posted, still submitted.
     const wrong = await post(app, `/api/v1/inventory/stocktakes/${st.id}/approve`, { code: '000000' }, qa.cookie);
@@ -324,7 +334,12 @@ describe('GSP art. 77 stocktake with variance approval', () => {
     expect(await app.db.selectFrom('e_signature').select('id').where('subjectId', '=', st.id).execute()).toEqual([]);
     // QA sends it back with a reason; the reason is required.
     expect((await post(app, `/api/v1/inventory/stocktakes/${st.id}/reject`, {}, qa.cookie)).statusCode).toBe(400);
-    const back = await post(app, `/api/v1/inventory/stocktakes/${st.id}/reject`, { reason: '1 行账面变动，请复盘' }, qa.cookie);
+    const back = await post(
+      app,
+      `/api/v1/inventory/stocktakes/${st.id}/reject`,
+      { reason: '1 行账面变动，请复盘' },
+      qa.cookie,
+    );
     expect(back.statusCode, back.body).toBe(200);
     expect(view(back)).toMatchObject({ status: 'counting', round: 1, rejected: { reason: '1 行账面变动，请复盘' } });
     // Stock arriving at a position with no line also blocks approval until counted.
@@ -337,7 +352,10 @@ describe('GSP art. 77 stocktake with variance approval', () => {
     );
     const recounted = view(recount).lines.find((l) => l.id === l1.id)!;
     expect([recounted.bookQuantity, recounted.countedQuantity, recounted.variance, recounted.bookChanged]).toEqual([
-      3, 2, -1, false,
+      3,
+      2,
+      -1,
+      false,
     ]);
     await post(app, `/api/v1/inventory/stocktakes/${st.id}/submit`, undefined, store.cookie);
     const arrival = await post(
@@ -366,7 +384,11 @@ describe('GSP art. 77 stocktake with variance approval', () => {
       qa.cookie,
     );
     expect(ok.statusCode, ok.body).toBe(200);
-    const ledger = await app.db.selectFrom('inv_movement').select(['kind', 'quantity']).where('docId', '=', st.id).execute();
+    const ledger = await app.db
+      .selectFrom('inv_movement')
+      .select(['kind', 'quantity'])
+      .where('docId', '=', st.id)
+      .execute();
     expect(ledger.map((m) => [m.kind, Number(m.quantity)])).toEqual([['stocktake_loss', -1]]);
   });
 
@@ -382,9 +404,9 @@ describe('GSP art. 77 stocktake with variance approval', () => {
       storeBj.cookie,
     );
     expect(foreign.statusCode).toBe(404);
-    expect((await post(app, `/api/v1/inventory/stocktakes/${st.id}/submit`, undefined, storeBj.cookie)).statusCode).toBe(
-      404,
-    );
+    expect(
+      (await post(app, `/api/v1/inventory/stocktakes/${st.id}/submit`, undefined, storeBj.cookie)).statusCode,
+    ).toBe(404);
     expect(
       (await get(app, '/api/v1/inventory/stocktakes', storeBj.cookie)).json<{ stocktakes: unknown[] }>().stocktakes,
     ).toEqual([]);
@@ -393,7 +415,9 @@ describe('GSP art. 77 stocktake with variance approval', () => {
       404,
     );
     // Another open stocktake over the same stock is refused; a location of another warehouse is refused.
-    expect((await post(app, '/api/v1/inventory/stocktakes', { warehouseId: sh.id }, store.cookie)).statusCode).toBe(409);
+    expect((await post(app, '/api/v1/inventory/stocktakes', { warehouseId: sh.id }, store.cookie)).statusCode).toBe(
+      409,
+    );
     const elsewhere = await post(
       app,
       `/api/v1/inventory/stocktakes/${st.id}/scans`,
@@ -404,8 +428,16 @@ describe('GSP art. 77 stocktake with variance approval', () => {
     for (const [url, body, who] of [
       ['/api/v1/inventory/stocktakes', { warehouseId: bj.id, status: 'approved' }, storeBj],
       ['/api/v1/inventory/stocktakes', { warehouseId: bj.id, openedBy: qa.id }, storeBj],
-      [`/api/v1/inventory/stocktakes/${st.id}/counts`, { lineId: st.lines[0]!.id, countedQuantity: 1, countedBy: qa.id }, store],
-      [`/api/v1/inventory/stocktakes/${st.id}/counts`, { lineId: st.lines[0]!.id, countedQuantity: 1, bookQuantity: 1 }, store],
+      [
+        `/api/v1/inventory/stocktakes/${st.id}/counts`,
+        { lineId: st.lines[0]!.id, countedQuantity: 1, countedBy: qa.id },
+        store,
+      ],
+      [
+        `/api/v1/inventory/stocktakes/${st.id}/counts`,
+        { lineId: st.lines[0]!.id, countedQuantity: 1, bookQuantity: 1 },
+        store,
+      ],
       [`/api/v1/inventory/stocktakes/${st.id}/approve`, { approvedBy: qa.id, signedAt: '2026-01-01T00:00:00Z' }, qa],
       [`/api/v1/inventory/stocktakes/${st.id}/counts`, { lineId: st.lines[0]!.id, countedQuantity: '5' }, store],
     ] as const) {
@@ -415,7 +447,13 @@ describe('GSP art. 77 stocktake with variance approval', () => {
   });
 });
 
-const CHECKLIST = { storageConditions: true, protection: true, hygiene: true, climateMonitoring: true, coldAlarms: null };
+const CHECKLIST = {
+  storageConditions: true,
+  protection: true,
+  hygiene: true,
+  climateMonitoring: true,
+  coldAlarms: null,
+};
 
 describe('GSP art. 74 in-stock maintenance checks', () => {
   test('GSP-04 ATK-LOGIC a signed check covers every lot of the area; a suspect lot is put on hold and QA is notified (LOG-01)', async () => {
@@ -445,7 +483,10 @@ describe('GSP art. 74 in-stock maintenance checks', () => {
       {
         areaId,
         checklist: CHECKLIST,
-        lots: [{ lotId: l1, ...ok }, { lotId: l2, ...ok, packagingOk: false, suspect: true }],
+        lots: [
+          { lotId: l1, ...ok },
+          { lotId: l2, ...ok, packagingOk: false, suspect: true },
+        ],
         code: freshCode(app, clock, store),
       },
       store.cookie,
@@ -458,7 +499,10 @@ describe('GSP art. 74 in-stock maintenance checks', () => {
       {
         areaId,
         checklist: CHECKLIST,
-        lots: [{ lotId: l1, ...ok }, { lotId: l2, ...ok, packagingOk: false, suspect: true, finding: '外包装破损' }],
+        lots: [
+          { lotId: l1, ...ok },
+          { lotId: l2, ...ok, packagingOk: false, suspect: true, finding: '外包装破损' },
+        ],
         code: '000000',
       },
       store.cookie,
@@ -472,7 +516,10 @@ describe('GSP art. 74 in-stock maintenance checks', () => {
       {
         areaId,
         checklist: CHECKLIST,
-        lots: [{ lotId: l1, ...ok }, { lotId: l2, ...ok, packagingOk: false, suspect: true, finding: '外包装破损' }],
+        lots: [
+          { lotId: l1, ...ok },
+          { lotId: l2, ...ok, packagingOk: false, suspect: true, finding: '外包装破损' },
+        ],
         note: '例行养护',
         code: freshCode(app, clock, store),
       },
@@ -529,7 +576,12 @@ describe('GSP art. 74 in-stock maintenance checks', () => {
     // 15:00 China time on 29 November: the afternoon record of area A.
     clock.set('2026-11-29T07:00:00Z');
     await signInAgain(app, clock, store);
-    const rec = await post(app, '/api/v1/inventory/climate', { areaId: a, temperature: 21.5, humidity: 45 }, store.cookie);
+    const rec = await post(
+      app,
+      '/api/v1/inventory/climate',
+      { areaId: a, temperature: 21.5, humidity: 45 },
+      store.cookie,
+    );
     expect(rec.statusCode, rec.body).toBe(201);
     const check = await post(
       app,
@@ -541,7 +593,9 @@ describe('GSP art. 74 in-stock maintenance checks', () => {
     // 13:00 China time on 30 November.
     clock.set('2026-11-30T05:00:00Z');
     await signInAgain(app, clock, store);
-    const due = (await get(app, '/api/v1/inventory/maintenance-checks/due', store.cookie)).json<MaintenanceDueResponse>();
+    const due = (
+      await get(app, '/api/v1/inventory/maintenance-checks/due', store.cookie)
+    ).json<MaintenanceDueResponse>();
     expect(due.today).toBe('2026-11-30');
     const mine = due.areas.filter((x) => [a, b, ac].includes(x.areaId));
     const byArea = new Map(mine.map((x) => [x.areaId, x]));

@@ -292,12 +292,23 @@ export async function scanCount(
   const st = await lockIn(ctx, stocktakeId, 'inventory.stocktake.count', 'counting', 'counted');
   await countedLocation(ctx, st, input.locationId, 'body.locationId');
   const issues: ValidationIssue[] = [];
-  const items: { productId: string; lot: string; serial: string | null; productionDate: string | null; expiryDate: string | null; level: number }[] = [];
+  const items: {
+    productId: string;
+    lot: string;
+    serial: string | null;
+    productionDate: string | null;
+    expiryDate: string | null;
+    level: number;
+  }[] = [];
   const dis = new Map<string, { productId: string; level: number } | null>();
   for (const [index, raw] of input.scans.entries()) {
     const parsed = parseUdi(raw, { now: ctx.now });
     if (!parsed.ok) {
-      issues.push({ path: `body.scans.${index}`, message: `Scan ${index}: ${parsed.error.message}`, code: parsed.error.code });
+      issues.push({
+        path: `body.scans.${index}`,
+        message: `Scan ${index}: ${parsed.error.message}`,
+        code: parsed.error.code,
+      });
       continue;
     }
     const udi = parsed.udi;
@@ -307,7 +318,10 @@ export async function scanCount(
       dis.set(udi.di, hit);
     }
     if (hit === null) {
-      issues.push({ path: `body.scans.${index}`, message: `Scan ${index}: the UDI-DI ${udi.di} is not on file for any product.` });
+      issues.push({
+        path: `body.scans.${index}`,
+        message: `Scan ${index}: the UDI-DI ${udi.di} is not on file for any product.`,
+      });
       continue;
     }
     if ((udi.lot ?? '') === '' && (udi.serial ?? null) === null) {
@@ -346,7 +360,13 @@ export async function scanCount(
     const line = lines.find((l) => l.lotId === a.lotId && l.locationId === input.locationId);
     total += a.units;
     if (line === undefined) {
-      await addFoundLine(ctx, st, { productId: a.productId, lotId: a.lotId, locationId: input.locationId }, a.units, lines.length);
+      await addFoundLine(
+        ctx,
+        st,
+        { productId: a.productId, lotId: a.lotId, locationId: input.locationId },
+        a.units,
+        lines.length,
+      );
       lines.push({ lineNo: lines.length + 1 } as InvStocktakeLineTable);
       continue;
     }
@@ -411,7 +431,11 @@ async function addFoundLine(
   const actor = requireActor(ctx);
   const place = await locationInfo(ctx, pos.locationId);
   const balance = (await balancesOf(ctx, [pos])).get(`${pos.lotId}|${pos.locationId}`) ?? 0;
-  const lot = await ctx.db.selectFrom('inv_lot').select('holdReason').where('id', '=', pos.lotId).executeTakeFirstOrThrow();
+  const lot = await ctx.db
+    .selectFrom('inv_lot')
+    .select('holdReason')
+    .where('id', '=', pos.lotId)
+    .executeTakeFirstOrThrow();
   await ctx.db
     .insertInto('inv_stocktake_line')
     .values({
@@ -498,12 +522,24 @@ export async function addFound(
       { path: 'body.countedQuantity', message: 'must be 1 with a serial number' },
     ]);
   }
-  const product = await ctx.db.selectFrom('md_product').select('id').where('id', '=', input.productId).executeTakeFirst();
+  const product = await ctx.db
+    .selectFrom('md_product')
+    .select('id')
+    .where('id', '=', input.productId)
+    .executeTakeFirst();
   if (product === undefined) {
-    throw new AppError('validation_failed', 'No such product.', [{ path: 'body.productId', message: 'unknown product' }]);
+    throw new AppError('validation_failed', 'No such product.', [
+      { path: 'body.productId', message: 'unknown product' },
+    ]);
   }
   const [lotId] = await ensureLots(ctx, [
-    { productId: input.productId, lot: input.lot, serial: input.serial, productionDate: null, expiryDate: input.expiryDate },
+    {
+      productId: input.productId,
+      lot: input.lot,
+      serial: input.serial,
+      productionDate: null,
+      expiryDate: input.expiryDate,
+    },
   ]);
   const lines = await linesOf(ctx, st.id);
   const existing = lines.find((l) => l.lotId === lotId && l.locationId === input.locationId);
@@ -513,7 +549,13 @@ export async function addFound(
       `Line ${existing.lineNo} already counts this lot at this location: enter its count there.`,
     );
   }
-  await addFoundLine(ctx, st, { productId: input.productId, lotId: lotId!, locationId: input.locationId }, input.countedQuantity, lines.length);
+  await addFoundLine(
+    ctx,
+    st,
+    { productId: input.productId, lotId: lotId!, locationId: input.locationId },
+    input.countedQuantity,
+    lines.length,
+  );
   await record(ctx, {
     action: 'inventory.stocktake.counted',
     outcome: 'success',
@@ -538,7 +580,12 @@ export async function submitStocktake(ctx: Ctx, stocktakeId: string): Promise<St
   const { gain, loss } = variances(lines);
   await ctx.db
     .updateTable('inv_stocktake')
-    .set({ status: 'submitted', submittedBy: actor.id, submittedByName: actor.name, submittedAt: ctx.now.toISOString() })
+    .set({
+      status: 'submitted',
+      submittedBy: actor.id,
+      submittedByName: actor.name,
+      submittedAt: ctx.now.toISOString(),
+    })
     .where('id', '=', st.id)
     .execute();
   await record(ctx, {
@@ -576,7 +623,13 @@ function assertNotCounter(ctx: Ctx, st: InvStocktakeTable, lines: readonly InvSt
 /** What the approver signs: the stocktake and each line's book, count and variance. */
 function stocktakeRecord(st: InvStocktakeTable, lines: readonly InvStocktakeLineTable[], note: string | null) {
   return {
-    stocktake: { id: st.id, number: st.number, warehouseId: st.warehouseId, areaId: st.areaId, round: Number(st.round) },
+    stocktake: {
+      id: st.id,
+      number: st.number,
+      warehouseId: st.warehouseId,
+      areaId: st.areaId,
+      round: Number(st.round),
+    },
     lines: lines.map((l) => ({
       lineNo: Number(l.lineNo),
       lotId: l.lotId,
@@ -709,7 +762,11 @@ export async function rejectStocktake(ctx: Ctx, stocktakeId: string, reason: str
 }
 
 /** The stocktake with its lines, variances, changed-book flags and the approval signature checked. */
-export async function getStocktake(ctx: Ctx, id: string, permission: Permission = 'inventory.stock.read'): Promise<StocktakeView> {
+export async function getStocktake(
+  ctx: Ctx,
+  id: string,
+  permission: Permission = 'inventory.stock.read',
+): Promise<StocktakeView> {
   const st = await loadStocktake(ctx, id, permission);
   const lines = await linesOf(ctx, st.id);
   const stale = st.status === 'approved' ? new Set<string>() : await staleLines(ctx, st, lines);
@@ -727,7 +784,15 @@ export async function getStocktake(ctx: Ctx, id: string, permission: Permission 
           .innerJoin('inv_lot as l', 'l.id', 's.lotId')
           .innerJoin('md_product as p', 'p.id', 's.productId')
           .innerJoin('md_location as loc', 'loc.id', 's.locationId')
-          .select(['s.id', 'l.lot', 'l.serial', 'l.expiryDate', 'p.code as productCode', 'p.name as productName', 'loc.code as locationCode'])
+          .select([
+            's.id',
+            'l.lot',
+            'l.serial',
+            'l.expiryDate',
+            'p.code as productCode',
+            'p.name as productName',
+            'loc.code as locationCode',
+          ])
           .where('s.stocktakeId', '=', st.id)
           .execute();
   const byId = new Map(details.map((d) => [d.id, d]));
@@ -786,7 +851,8 @@ export async function getStocktake(ctx: Ctx, id: string, permission: Permission 
     note: st.note,
     round: Number(st.round),
     opened: { name: st.openedByName, at: st.openedAt },
-    submitted: st.submittedByName === null || st.submittedAt === null ? null : { name: st.submittedByName, at: st.submittedAt },
+    submitted:
+      st.submittedByName === null || st.submittedAt === null ? null : { name: st.submittedByName, at: st.submittedAt },
     rejected:
       st.rejectedByName === null || st.rejectedAt === null
         ? null
@@ -829,4 +895,3 @@ export async function listStocktakes(
   const rows = await q.orderBy('s.openedAt', 'desc').orderBy('s.id', 'desc').limit(500).execute();
   return rows.map((r) => ({ ...r, areaCode: r.areaCode ?? null, round: Number(r.round) }));
 }
-

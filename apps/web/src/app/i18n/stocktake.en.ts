@@ -38,8 +38,7 @@ export const stocktakeEn: typeof stocktakeZhCN = {
     signatureValid: 'Signature valid',
     signatureInvalid: 'Signature invalid',
     totals: 'Totals',
-    totalsText:
-      '{{lines}} lines, {{counted}} counted; gain {{gain}}, loss {{loss}}; book changed on {{changed}} lines',
+    totalsText: '{{lines}} lines, {{counted}} counted; gain {{gain}}, loss {{loss}}; book changed on {{changed}} lines',
     rejectedTitle: 'Sent back for a recount by {{name}}',
     changedWarning:
       'Stock moved on {{changed}} line(s) after the book was taken: enter their counts again before submitting.',

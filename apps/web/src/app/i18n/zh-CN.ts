@@ -472,7 +472,8 @@ export const zhCN = {
         '有 {{count}} 份资质证照将在 {{days}} 天内到期或已过期（最早：{{first}}），请在“主数据 → 证照效期”中查看。',
       outbound_anomaly:
         '出库复核时订单 {{orderNo}} 批号 {{lot}} 有 {{quantity}} 件被拒绝（{{reason}}），已移入不合格品区，请质量管理处理。',
-      maintenance_suspect: '在库养护检查发现 {{area}} 有 {{lots}} 个可疑批号（如 {{lot}}），已锁定暂停销售，请质量管理处理。',
+      maintenance_suspect:
+        '在库养护检查发现 {{area}} 有 {{lots}} 个可疑批号（如 {{lot}}），已锁定暂停销售，请质量管理处理。',
     },
   },
   users: {

@@ -1,7 +1,7 @@
 import type { MaintenanceChecklist, MaintenanceDueResponse, StockRow } from '@medledger/contract';
 import { useQueryClient } from '@tanstack/react-query';
 import { Alert, Button, Card, Checkbox, Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { inventoryKey, useStock } from '../../api/inventory';
 import { useWarehouses } from '../../api/master-data';
@@ -77,14 +77,11 @@ function CheckForm() {
   const all = (warehouses.data?.warehouses ?? []).flatMap((w) => w.areas.map((a) => ({ w, a })));
   const chosen = all.find((x) => x.a.id === areaId);
   const stock = useStock({ warehouseId: chosen?.w.id });
-  const locationIds = useMemo(() => new Set(chosen?.a.locations.map((l) => l.id) ?? []), [chosen]);
-  const lots = useMemo(
-    () =>
-      chosen === undefined
-        ? []
-        : lotsOfArea(stock.data?.rows ?? [], locationIds).map((l) => ({ ...l, ...(edits[l.lotId] ?? {}) })),
-    [chosen, stock.data, locationIds, edits],
-  );
+  const locationIds = new Set(chosen?.a.locations.map((l) => l.id) ?? []);
+  const lots =
+    chosen === undefined
+      ? []
+      : lotsOfArea(stock.data?.rows ?? [], locationIds).map((l) => ({ ...l, ...(edits[l.lotId] ?? {}) }));
   const cold = chosen !== undefined && chosen.a.storage !== 'normal';
   const edit = (lotId: string, change: Partial<LotFinding>) =>
     setEdits((e) => ({ ...e, [lotId]: { ...(e[lotId] ?? {}), ...change } }));
@@ -147,7 +144,11 @@ function CheckForm() {
             pagination={false}
             rowClassName={(l) => (l.suspect ? 'ml-row-expired' : '')}
             columns={[
-              { title: t('gsp.common.product'), key: 'p', render: (_: unknown, l) => `${l.productCode} ${l.productName}` },
+              {
+                title: t('gsp.common.product'),
+                key: 'p',
+                render: (_: unknown, l) => `${l.productCode} ${l.productName}`,
+              },
               {
                 title: t('stocktake.lot'),
                 key: 'lot',
@@ -191,7 +192,9 @@ function CheckForm() {
               },
             ]}
           />
-          {suspects > 0 && <Alert type="warning" showIcon title={t('maintenance.suspectWarning', { count: suspects })} />}
+          {suspects > 0 && (
+            <Alert type="warning" showIcon title={t('maintenance.suspectWarning', { count: suspects })} />
+          )}
           <Input.TextArea
             rows={2}
             maxLength={500}
@@ -204,7 +207,12 @@ function CheckForm() {
             {t('maintenance.sign')}
           </Button>
           {done !== null && (
-            <Alert type="success" showIcon data-testid="check-recorded" title={t('maintenance.recorded', { count: done })} />
+            <Alert
+              type="success"
+              showIcon
+              data-testid="check-recorded"
+              title={t('maintenance.recorded', { count: done })}
+            />
           )}
         </Space>
       )}
@@ -215,7 +223,11 @@ function CheckForm() {
         meaning={
           <Alert
             type={suspects > 0 ? 'warning' : 'info'}
-            title={t('maintenance.meaning', { area: chosen === undefined ? '' : `${chosen.w.code} / ${chosen.a.code}`, lots: lots.length, suspects })}
+            title={t('maintenance.meaning', {
+              area: chosen === undefined ? '' : `${chosen.w.code} / ${chosen.a.code}`,
+              lots: lots.length,
+              suspects,
+            })}
           />
         }
         confirmLabel={t('maintenance.signConfirm')}
@@ -258,7 +270,11 @@ export function MaintenancePage() {
                 key: 'area',
                 render: (_: unknown, a) => `${a.warehouseCode} / ${a.areaCode} ${a.areaName}`,
               },
-              { title: t('maintenance.storage'), key: 's', render: (_: unknown, a) => <StorageTag storage={a.storage} /> },
+              {
+                title: t('maintenance.storage'),
+                key: 's',
+                render: (_: unknown, a) => <StorageTag storage={a.storage} />,
+              },
               {
                 title: t('maintenance.interval'),
                 key: 'i',
@@ -268,7 +284,9 @@ export function MaintenancePage() {
                 title: t('maintenance.lastChecked'),
                 key: 'l',
                 render: (_: unknown, a) =>
-                  a.lastCheckedAt === null ? t('maintenance.never') : formatLocalTime(a.lastCheckedAt, i18n.language, 'short'),
+                  a.lastCheckedAt === null
+                    ? t('maintenance.never')
+                    : formatLocalTime(a.lastCheckedAt, i18n.language, 'short'),
               },
               {
                 title: t('maintenance.dueDate'),

@@ -99,7 +99,13 @@ interface FoundValues {
 }
 
 /** Stock found that is not on the book, typed (a product without a UDI or a label read by eye). */
-function FoundForm({ stocktake, locations }: { stocktake: StocktakeView; locations: { value: string; label: string }[] }) {
+function FoundForm({
+  stocktake,
+  locations,
+}: {
+  stocktake: StocktakeView;
+  locations: { value: string; label: string }[];
+}) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [form] = Form.useForm<FoundValues>();
@@ -218,9 +224,7 @@ export function StocktakePage() {
             </Space>
           </Descriptions.Item>
         )}
-        <Descriptions.Item label={t('stocktake.totals')}>
-          {t('stocktake.totalsText', st.totals)}
-        </Descriptions.Item>
+        <Descriptions.Item label={t('stocktake.totals')}>{t('stocktake.totalsText', st.totals)}</Descriptions.Item>
       </Descriptions>
       {st.rejected !== null && st.status === 'counting' && (
         <Alert
@@ -279,7 +283,11 @@ export function StocktakePage() {
                 </Space>
               ),
             },
-            { title: t('stocktake.expiry'), key: 'expiry', render: (_: unknown, l) => <ExpiryDate date={l.expiryDate} /> },
+            {
+              title: t('stocktake.expiry'),
+              key: 'expiry',
+              render: (_: unknown, l) => <ExpiryDate date={l.expiryDate} />,
+            },
             { title: t('stocktake.location'), dataIndex: 'locationCode' },
             { title: t('stocktake.zone'), key: 'zone', render: (_: unknown, l) => t(`masterData.zones.${l.zone}`) },
             { title: t('stocktake.book'), dataIndex: 'bookQuantity' },
@@ -288,7 +296,11 @@ export function StocktakePage() {
               key: 'counted',
               render: (_: unknown, l) =>
                 canCount ? (
-                  <CountInput key={`${l.id}-${l.countedQuantity ?? ''}-${l.bookQuantity}`} stocktakeId={st.id} line={l} />
+                  <CountInput
+                    key={`${l.id}-${l.countedQuantity ?? ''}-${l.bookQuantity}`}
+                    stocktakeId={st.id}
+                    line={l}
+                  />
                 ) : (
                   (l.countedQuantity ?? '')
                 ),

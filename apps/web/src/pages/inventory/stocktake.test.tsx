@@ -54,7 +54,15 @@ const stocktake = (over: Partial<StocktakeView> = {}): StocktakeView => ({
   lines: [
     line({ countedQuantity: 4, variance: -1, countedByName: '赵仓管' }),
     line({ id: id(0x602), lineNo: 2, lot: 'LOTB', bookQuantity: 3, countedQuantity: 5, variance: 2 }),
-    line({ id: id(0x603), lineNo: 3, lot: 'LOTC', bookQuantity: 2, countedQuantity: 2, variance: 0, bookChanged: true }),
+    line({
+      id: id(0x603),
+      lineNo: 3,
+      lot: 'LOTC',
+      bookQuantity: 2,
+      countedQuantity: 2,
+      variance: 0,
+      bookChanged: true,
+    }),
     line({ id: id(0x604), lineNo: 4, lot: 'LOTD', bookQuantity: 7 }),
     line({ id: id(0x605), lineNo: 5, lot: 'LOTF', onBook: false, bookQuantity: 0, countedQuantity: 10, variance: 10 }),
   ],
@@ -131,7 +139,12 @@ describe('stocktake and maintenance screens', SLOW, () => {
     const st = stocktake({
       status: 'submitted',
       submitted: { name: '赵仓管', at: '2026-11-29T03:00:00.000Z' },
-      lines: stocktake().lines.map((l) => ({ ...l, bookChanged: false, countedQuantity: l.countedQuantity ?? 7, variance: l.variance ?? 0 })),
+      lines: stocktake().lines.map((l) => ({
+        ...l,
+        bookChanged: false,
+        countedQuantity: l.countedQuantity ?? 7,
+        variance: l.variance ?? 0,
+      })),
       totals: { lines: 5, counted: 5, gain: 12, loss: 1, changed: 0 },
     });
     const approvals: unknown[] = [];
@@ -147,7 +160,8 @@ describe('stocktake and maintenance screens', SLOW, () => {
           status: 403,
           body: {
             code: 'forbidden',
-            message: 'You opened, counted or submitted stocktake PD-20261129-0001: another person (QA) must decide its variances.',
+            message:
+              'You opened, counted or submitted stocktake PD-20261129-0001: another person (QA) must decide its variances.',
             requestId: 'req-sod',
           },
         };
@@ -270,7 +284,13 @@ describe('stocktake and maintenance screens', SLOW, () => {
               warehouseId: warehouse.id,
               warehouseCode: warehouse.code,
               storage: 'normal',
-              checklist: { storageConditions: true, protection: true, hygiene: true, climateMonitoring: true, coldAlarms: null },
+              checklist: {
+                storageConditions: true,
+                protection: true,
+                hygiene: true,
+                climateMonitoring: true,
+                coldAlarms: null,
+              },
               note: null,
               checkedByName: '赵仓管',
               checkedAt: '2026-11-30T05:00:00.000Z',
@@ -314,7 +334,13 @@ describe('stocktake and maintenance screens', SLOW, () => {
     await waitFor(() => expect(bodies).toHaveLength(1));
     expect(bodies[0]).toEqual({
       areaId: id(0xe2),
-      checklist: { storageConditions: true, protection: true, hygiene: true, climateMonitoring: true, coldAlarms: null },
+      checklist: {
+        storageConditions: true,
+        protection: true,
+        hygiene: true,
+        climateMonitoring: true,
+        coldAlarms: null,
+      },
       lots: [
         { lotId: id(0x801), appearanceOk: true, packagingOk: true, expiryOk: true, suspect: false },
         {

@@ -6,12 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { inventoryKey } from '../../api/inventory';
 import { useWarehouses } from '../../api/master-data';
-import {
-  openStocktake,
-  STOCKTAKE_COUNT_PERMISSION,
-  useStocktakes,
-  type StocktakeSummary,
-} from '../../api/stocktake';
+import { openStocktake, STOCKTAKE_COUNT_PERMISSION, useStocktakes, type StocktakeSummary } from '../../api/stocktake';
 import { formatLocalTime } from '../../app/format';
 import { useCurrentSession } from '../../app/session';
 import { GspErrorAlert } from '../gsp/gsp-format';
@@ -83,7 +78,10 @@ export function StocktakesPage() {
                 className="ml-select-wide"
                 aria-label={t('stocktake.warehouse')}
                 loading={warehouses.isPending}
-                options={(warehouses.data?.warehouses ?? []).map((w) => ({ value: w.id, label: `${w.code} ${w.name}` }))}
+                options={(warehouses.data?.warehouses ?? []).map((w) => ({
+                  value: w.id,
+                  label: `${w.code} ${w.name}`,
+                }))}
                 onChange={() => form.setFieldValue('areaId', undefined)}
               />
             </Form.Item>
