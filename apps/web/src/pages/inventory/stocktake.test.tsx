@@ -73,6 +73,49 @@ const stocktake = (over: Partial<StocktakeView> = {}): StocktakeView => ({
 const passkeys = { status: 200, body: { passkeys: [], totpEnrolled: true } };
 
 describe('stocktake and maintenance screens', SLOW, () => {
+  it('GSP art. 77 the list shows stocktakes by status; a keeper opens one for an area and lands on it; the menu offers stocktakes and maintenance to stock readers', async () => {
+    const opened: unknown[] = [];
+    const st = stocktake();
+    mockApi({
+      'GET /api/v1/session': session(['inventory.stock.read', 'inventory.stocktake.count']),
+      'GET /api/v1/master-data/warehouses': { status: 200, body: { warehouses: [warehouse] } },
+      'GET /api/v1/master-data/products': { status: 200, body: { total: 1, products: [stent] } },
+      'GET /api/v1/inventory/stocktakes': {
+        status: 200,
+        body: {
+          stocktakes: [
+            {
+              id: id(0x610),
+              number: 'PD-20261128-0001',
+              status: 'approved',
+              warehouseCode: 'WH-SH',
+              areaCode: 'AC',
+              openedByName: '赵仓管',
+              openedAt: '2026-11-28T02:00:00.000Z',
+              round: 1,
+            },
+          ],
+        },
+      },
+      'POST /api/v1/inventory/stocktakes': (init) => {
+        opened.push(JSON.parse(init?.body as string));
+        return { status: 201, body: { stocktake: st } };
+      },
+      [`GET /api/v1/inventory/stocktakes/${st.id}`]: { status: 200, body: { stocktake: st } },
+    });
+    const { router } = renderApp('/inventory/stocktakes');
+    const tag = await screen.findByText('已审核过账');
+    expect(tag.className).toContain('green');
+    expect(within(tag.closest('tr')!).getByText('WH-SH / AC')).toBeTruthy();
+    expect(screen.getByText('盘点', { selector: '.ant-menu-title-content' })).toBeTruthy();
+    expect(screen.getByText('在库养护', { selector: '.ant-menu-title-content' })).toBeTruthy();
+    await choose('仓库', 'WH-SH 上海仓');
+    await choose('库区', 'AC 冷藏合格品区');
+    fireEvent.click(button(document.body, '发起并记录账面'));
+    await waitFor(() => expect(opened).toEqual([{ warehouseId: warehouse.id, areaId: id(0xe4) }]));
+    await waitFor(() => expect(router.state.location.pathname).toBe(`/inventory/stocktakes/${st.id}`));
+  });
+
   it('GSP art. 77 the keeper sees variances by colour and changed books, counts by typing and scanning at a location, and submits', async () => {
     const st = stocktake();
     const counts: unknown[] = [];
