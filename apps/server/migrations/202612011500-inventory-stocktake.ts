@@ -39,6 +39,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   await db.schema
+    .createTable('inv_sequence')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('last', 'integer', (c) => c.notNull())
+    .execute();
+
+  await db.schema
     .createTable('inv_stocktake_line')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('stocktakeId', 'text', (c) => c.notNull().references('inv_stocktake.id'))

@@ -74,8 +74,12 @@ export type InvMaintenanceLotTable = {
   finding: string | null;
 };
 
+/** Per-day document counters (`PD-20261129` → last number used). */
+export type InvSequenceTable = { key: string; last: number };
+
 declare module '../../platform/db/database.js' {
   interface Database {
+    inv_sequence: InvSequenceTable;
     inv_stocktake: InvStocktakeTable;
     inv_stocktake_line: InvStocktakeLineTable;
     inv_maintenance_check: InvMaintenanceCheckTable;

@@ -444,6 +444,10 @@ describe('GSP art. 77 stocktake with variance approval', () => {
       const res = await post(app, url, body, who.cookie);
       expect(res.statusCode, `${url} ${JSON.stringify(body)}`).toBe(400);
     }
+    // Each stocktake of the day gets the next number.
+    const second = await post(app, '/api/v1/inventory/stocktakes', { warehouseId: bj.id }, storeBj.cookie);
+    expect(second.statusCode, second.body).toBe(201);
+    expect(view(second).number).toBe('PD-20261129-0002');
   });
 });
 

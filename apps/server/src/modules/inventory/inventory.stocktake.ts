@@ -48,6 +48,18 @@ async function lockIn(ctx: Ctx, id: string, permission: Permission, status: InvS
   return (await loadStocktake(ctx, id, permission)) satisfies InvStocktakeTable;
 }
 
+/** The next stocktake number of the China day, `PD-20261129-0001`, from an atomic per-day counter. */
+async function nextNumber(ctx: Ctx): Promise<string> {
+  const key = `PD-${chinaDay(ctx.now).replaceAll('-', '')}`;
+  const row = await ctx.db
+    .insertInto('inv_sequence')
+    .values({ key, last: 1 })
+    .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ last: eb('inv_sequence.last', '+', 1) })))
+    .returning('last')
+    .executeTakeFirstOrThrow();
+  return `${key}-${String(row.last).padStart(4, '0')}`;
+}
+
 async function ledgerHead(ctx: Ctx): Promise<number> {
   const row = await ctx.db
     .selectFrom('inv_movement')
@@ -102,6 +114,9 @@ export async function openStocktake(
       ]);
     }
   }
+  // The day's number first: its counter row serialises two openings on PostgreSQL, so the second
+  // sees the first's stocktake in the overlap check below.
+  const number = await nextNumber(ctx);
   const open = await ctx.db
     .selectFrom('inv_stocktake')
     .select(['number', 'areaId'])
@@ -136,14 +151,7 @@ export async function openStocktake(
       `More than ${MAX_STOCKTAKE_LINES} stock positions: open one stocktake per storage area instead.`,
     );
   }
-  const day = chinaDay(ctx.now).replaceAll('-', '');
-  const today = await ctx.db
-    .selectFrom('inv_stocktake')
-    .select((eb) => eb.fn.countAll<number | string>().as('n'))
-    .where('number', 'like', `PD-${day}-%`)
-    .executeTakeFirstOrThrow();
   const id = uuidv7(ctx.now.getTime());
-  const number = `PD-${day}-${String(Number(today.n) + 1).padStart(4, '0')}`;
   await ctx.db
     .insertInto('inv_stocktake')
     .values({
@@ -356,6 +364,7 @@ export async function scanCount(
   const lines = await linesOf(ctx, st.id);
   const stale = await staleLines(ctx, st, lines);
   let total = 0;
+  let lineCount = lines.length;
   for (const a of add.values()) {
     const line = lines.find((l) => l.lotId === a.lotId && l.locationId === input.locationId);
     total += a.units;
@@ -365,9 +374,9 @@ export async function scanCount(
         st,
         { productId: a.productId, lotId: a.lotId, locationId: input.locationId },
         a.units,
-        lines.length,
+        lineCount,
       );
-      lines.push({ lineNo: lines.length + 1 } as InvStocktakeLineTable);
+      lineCount += 1;
       continue;
     }
     if (stale.has(line.id)) {
