@@ -27,6 +27,9 @@ const OWN = { organisation: "the caller's own account, checked by the action aga
 const ADMIN = { organisation: 'administration of accounts, roles and training is organisation-wide (三权分立 roles)' };
 const PROCUREMENT_TEST = { moduleTest: 'apps/server/src/modules/procurement/procurement.test.ts (other site 404)' };
 const SALES_TEST = { moduleTest: 'apps/server/src/modules/sales/sales.test.ts (other site 404)' };
+const STOCKTAKE_TEST = {
+  moduleTest: 'apps/server/src/modules/inventory/inventory.stocktake.test.ts (other site 404)',
+};
 
 export const SCOPES: Record<string, Scope> = {
   'GET /api/v1/access/users/:id/effective': ADMIN,
@@ -109,6 +112,14 @@ export const SCOPES: Record<string, Scope> = {
   'POST /api/v1/users/:id/sessions/end': ADMIN,
   'POST /api/v1/users/:id/unlock': ADMIN,
   'PUT /api/v1/procurement/orders/:id': PROCUREMENT_TEST,
+  'GET /api/v1/inventory/stocktakes/:id': STOCKTAKE_TEST,
+  'POST /api/v1/inventory/stocktakes/:id/scans': STOCKTAKE_TEST,
+  'POST /api/v1/inventory/stocktakes/:id/counts': STOCKTAKE_TEST,
+  'POST /api/v1/inventory/stocktakes/:id/found': STOCKTAKE_TEST,
+  'POST /api/v1/inventory/stocktakes/:id/submit': STOCKTAKE_TEST,
+  'POST /api/v1/inventory/stocktakes/:id/approve': STOCKTAKE_TEST,
+  'POST /api/v1/inventory/stocktakes/:id/reject': STOCKTAKE_TEST,
+  'GET /api/v1/inventory/maintenance-checks/:id': STOCKTAKE_TEST,
 };
 
 let t: TestApp;

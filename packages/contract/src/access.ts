@@ -110,6 +110,7 @@ export const BUILTIN_ROLES = [
       'sales.supplierReturn.create',
       'sales.disposal.create',
       'procurement.record.read',
+      'inventory.stocktake.approve',
     ],
     requiresTraining: ['security-basics'],
   },
@@ -175,6 +176,8 @@ export const BUILTIN_ROLES = [
       'sales.order.read',
       'sales.order.allocate',
       'sales.shipment.create',
+      'inventory.stocktake.count',
+      'inventory.maintenance.record',
     ],
   },
   {

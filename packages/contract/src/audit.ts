@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { INVENTORY_AUDIT_EVENTS } from './inventory.js';
+import { STOCKTAKE_AUDIT_EVENTS } from './inventory-stocktake.js';
 import { MASTER_DATA_AUDIT_EVENTS } from './master-data.js';
 import { SALES_AUDIT_EVENTS } from './sales.js';
 import { FILES_AUDIT_EVENTS } from './files.js';
@@ -416,6 +417,7 @@ export const AUDIT_EVENTS = {
   ...SALES_AUDIT_EVENTS,
   ...FILES_AUDIT_EVENTS,
   ...PROCUREMENT_AUDIT_EVENTS,
+  ...STOCKTAKE_AUDIT_EVENTS,
 } as const satisfies Record<string, EventSpec>;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

@@ -46,6 +46,10 @@ export const MOVEMENT_KINDS = [
   'disposal',
   'adjustment',
   'reversal',
+  /** GSP art. 77: a stocktake variance approved by QA (more found than on the book). */
+  'stocktake_gain',
+  /** GSP art. 77: a stocktake variance approved by QA (less found than on the book). */
+  'stocktake_loss',
 ] as const;
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
 

@@ -1,4 +1,5 @@
 import { INVENTORY_PERMISSIONS } from './inventory.js';
+import { STOCKTAKE_PERMISSIONS } from './inventory-stocktake.js';
 import { MASTER_DATA_PERMISSIONS } from './master-data.js';
 import { SALES_PERMISSIONS } from './sales.js';
 import { PROCUREMENT_PERMISSIONS } from './procurement.js';
@@ -51,6 +52,7 @@ export const PERMISSIONS = {
   ...INVENTORY_PERMISSIONS,
   ...SALES_PERMISSIONS,
   ...PROCUREMENT_PERMISSIONS,
+  ...STOCKTAKE_PERMISSIONS,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 /** One permission name from {@link PERMISSIONS}. */

@@ -119,6 +119,7 @@ export const NOTIFICATION_KINDS = [
   'training_expired',
   'qualification_expiring',
   'outbound_anomaly',
+  'maintenance_suspect',
 ] as const;
 
 export const NotificationListResponse = z.object({

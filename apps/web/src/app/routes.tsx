@@ -17,6 +17,9 @@ import { WarehousesPage } from '../pages/master-data/warehouses-page';
 import { MdImportPage } from '../pages/master-data/import-page';
 import { ClimatePage } from '../pages/inventory/climate-page';
 import { StockPage } from '../pages/inventory/stock-page';
+import { MaintenancePage } from '../pages/inventory/maintenance-page';
+import { StocktakePage } from '../pages/inventory/stocktake-page';
+import { StocktakesPage } from '../pages/inventory/stocktakes-page';
 import { LoginPage } from '../pages/login/login-page';
 import { AcceptancePage } from '../pages/procurement/acceptance-page';
 import { PurchaseOrderPage } from '../pages/procurement/order-page';
@@ -92,6 +95,9 @@ export const routes: RouteObject[] = [
               { path: '/sales/returns/:id', element: <ReturnPage /> },
               { path: '/inventory', element: <StockPage /> },
               { path: '/inventory/climate', element: <ClimatePage /> },
+              { path: '/inventory/stocktakes', element: <StocktakesPage /> },
+              { path: '/inventory/stocktakes/:id', element: <StocktakePage /> },
+              { path: '/inventory/maintenance', element: <MaintenancePage /> },
             ],
           },
         ],

@@ -4,6 +4,7 @@
  * the climate record. Procurement and sales post through {@link postMovements}.
  */
 import './inventory.tables.js';
+import './inventory.stocktake.tables.js';
 
 /** Stock views and direct stock actions, for the composition root. */
 export { inventoryRoutes } from './inventory.routes.js';

@@ -16,6 +16,7 @@ import { z } from 'zod';
 import { route, type AnyRouteDef } from '../../platform/http/route.js';
 import { listClimate, recordClimate } from './inventory.climate.js';
 import { listMovements, reverseMovement, setHold, stockOnHand, transferStock } from './inventory.stock.js';
+import { stocktakeRoutes } from './inventory.stocktake.routes.js';
 
 const IdParams = z.strictObject({ id: z.uuid() });
 
@@ -107,4 +108,5 @@ export const inventoryRoutes: AnyRouteDef[] = [
     response: ClimateListResponse,
     handler: async (ctx, { query }) => ({ records: await listClimate(ctx, query) }),
   }),
+  ...stocktakeRoutes,
 ];

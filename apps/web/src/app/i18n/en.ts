@@ -1,3 +1,4 @@
+import { stocktakeEn } from './stocktake.en';
 import { gspEn } from './gsp.en';
 import { masterDataEn } from './master-data.en';
 import { mdImportEn } from './md-import.en';
@@ -504,6 +505,8 @@ export const en: Resources = {
         '{{count}} qualification documents expire within {{days}} days or have expired (first: {{first}}). See Master data → Expiry.',
       outbound_anomaly:
         'Outbound review of order {{orderNo}} refused {{quantity}} unit(s) of lot {{lot}} ({{reason}}); they are in the nonconforming zone for your decision.',
+      maintenance_suspect:
+        'A maintenance check found {{lots}} suspect lot(s) in {{area}} (e.g. {{lot}}); they are on hold for your decision.',
     },
   },
   users: {
@@ -691,4 +694,5 @@ export const en: Resources = {
       'Complete or renew the qualification named above (first-business approval, licence, scope, certificate) and have QA approve it before opening the document.',
     requestId: 'Request ID: {{requestId}}',
   },
+  ...stocktakeEn,
 };

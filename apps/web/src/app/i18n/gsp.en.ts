@@ -536,6 +536,8 @@ export const gspEn: typeof gspZhCN = {
       disposal: 'Disposal',
       adjustment: 'Adjustment',
       reversal: 'Reversal',
+      stocktake_gain: 'Stocktake gain',
+      stocktake_loss: 'Stocktake loss',
     },
   },
   climate: {

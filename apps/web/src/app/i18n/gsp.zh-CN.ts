@@ -519,6 +519,8 @@ export const gspZhCN = {
       disposal: '销毁',
       adjustment: '调整',
       reversal: '冲销',
+      stocktake_gain: '盘盈',
+      stocktake_loss: '盘亏',
     },
   },
   climate: {

@@ -1,3 +1,4 @@
+import { stocktakeZhCN } from './stocktake.zh-CN';
 import { gspZhCN } from './gsp.zh-CN';
 import { masterDataZhCN } from './master-data.zh-CN';
 import { mdImportZhCN } from './md-import.zh-CN';
@@ -471,6 +472,8 @@ export const zhCN = {
         '有 {{count}} 份资质证照将在 {{days}} 天内到期或已过期（最早：{{first}}），请在“主数据 → 证照效期”中查看。',
       outbound_anomaly:
         '出库复核时订单 {{orderNo}} 批号 {{lot}} 有 {{quantity}} 件被拒绝（{{reason}}），已移入不合格品区，请质量管理处理。',
+      maintenance_suspect:
+        '在库养护检查发现 {{area}} 有 {{lots}} 个可疑批号（如 {{lot}}），已锁定暂停销售，请质量管理处理。',
     },
   },
   users: {
@@ -644,6 +647,7 @@ export const zhCN = {
     qualificationAdvice: '请按上述原因补齐或更新资质（首营审批、证照、经营范围、注册证），经质量审批后再开单。',
     requestId: '请求编号：{{requestId}}',
   },
+  ...stocktakeZhCN,
 };
 
 export type Resources = typeof zhCN;

@@ -76,6 +76,7 @@ function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/training')) return '/training';
   if (pathname.startsWith('/procurement')) return '/procurement';
   if (pathname.startsWith('/sales')) return '/sales';
+  if (pathname.startsWith('/inventory/stocktakes/')) return '/inventory/stocktakes';
   const record = /^\/master-data\/(parties|products)\//.exec(pathname);
   return record ? `/master-data/${record[1]}` : pathname;
 }
@@ -140,6 +141,8 @@ export function MainLayout() {
             children: [
               { key: '/inventory', label: t('gsp.menu.stockList') },
               { key: '/inventory/climate', label: t('gsp.menu.climate') },
+              { key: '/inventory/stocktakes', label: t('stocktake.menu') },
+              { key: '/inventory/maintenance', label: t('maintenance.menu') },
             ],
           },
         ]
