@@ -72,7 +72,11 @@ async function describeFilters(ctx: Ctx, kind: LedgerKind, f: LedgerFilter) {
   }
   if (f.lot !== undefined && def.filters.includes('lot')) out.push({ label: '批号 Lot', value: f.lot });
   if (f.partyId !== undefined && def.filters.includes('party')) {
-    const p = await ctx.db.selectFrom('md_party').select(['code', 'name']).where('id', '=', f.partyId).executeTakeFirst();
+    const p = await ctx.db
+      .selectFrom('md_party')
+      .select(['code', 'name'])
+      .where('id', '=', f.partyId)
+      .executeTakeFirst();
     out.push({
       label: def.party === 'customer' ? '购货者 Customer' : '供货者 Supplier',
       value: p === undefined ? f.partyId : `${p.name} (${p.code})`,

@@ -228,4 +228,3 @@ export async function readXlsx(bytes: Buffer, maxRows: number): Promise<SheetDat
   }
   return { header: header ?? [], rows };
 }
-

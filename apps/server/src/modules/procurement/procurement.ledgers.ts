@@ -1,10 +1,4 @@
-import {
-  chinaTime,
-  ledgerExportRoute,
-  ledgerSites,
-  ledgerViewRoute,
-  type LedgerLoader,
-} from '../inventory/index.js';
+import { chinaTime, ledgerExportRoute, ledgerSites, ledgerViewRoute, type LedgerLoader } from '../inventory/index.js';
 import type { AnyRouteDef } from '../../platform/http/route.js';
 
 /**
@@ -130,6 +124,10 @@ export const acceptanceLedger: LedgerLoader = async (ctx, f, limit) => {
 export const procurementLedgerRoutes: AnyRouteDef[] = [
   ledgerViewRoute('purchase', 'Purchase record (GSP art. 58) with the shared ledger filters', purchaseLedger),
   ledgerExportRoute('purchase', purchaseLedger),
-  ledgerViewRoute('acceptance', 'Acceptance record (GSP art. 65) per lot, with the shared ledger filters', acceptanceLedger),
+  ledgerViewRoute(
+    'acceptance',
+    'Acceptance record (GSP art. 65) per lot, with the shared ledger filters',
+    acceptanceLedger,
+  ),
   ledgerExportRoute('acceptance', acceptanceLedger),
 ];

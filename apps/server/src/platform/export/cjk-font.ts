@@ -35,4 +35,3 @@ export function loadCjkFonts(): { regular: Buffer; bold: Buffer } {
   fontCache = { regular: read(FONT_FILES.regular), bold: read(FONT_FILES.bold) };
   return fontCache;
 }
-

@@ -168,7 +168,9 @@ export async function renderLedgerPdf(input: LedgerFileInput): Promise<Buffer> {
   doc.text(`${def.zh}  ${def.en}`, MARGIN, MARGIN, { width: CONTENT_WIDTH, align: 'center' });
   doc.font(FONT.regular).fontSize(SIZE.meta);
   const filterText =
-    input.filters.length === 0 ? '筛选条件 Filters：全部 all' : input.filters.map((f) => `${f.label}：${f.value}`).join('　');
+    input.filters.length === 0
+      ? '筛选条件 Filters：全部 all'
+      : input.filters.map((f) => `${f.label}：${f.value}`).join('　');
   const meta = [
     `依据 Basis：${def.basis}`,
     filterText,
@@ -213,12 +215,20 @@ export async function renderLedgerPdf(input: LedgerFileInput): Promise<Buffer> {
         align: align(def.columns[i]!),
       });
     });
-    doc.lineWidth(0.25).strokeColor('#AAAAAA').moveTo(MARGIN, y + h).lineTo(MARGIN + CONTENT_WIDTH, y + h).stroke();
+    doc
+      .lineWidth(0.25)
+      .strokeColor('#AAAAAA')
+      .moveTo(MARGIN, y + h)
+      .lineTo(MARGIN + CONTENT_WIDTH, y + h)
+      .stroke();
     y += h;
     if (++n % 200 === 0) await yieldToEventLoop();
   }
   if (input.rows.length === 0) {
-    doc.font(FONT.regular).fontSize(SIZE.meta).text('无记录 No records', MARGIN, y + 6, { width: CONTENT_WIDTH });
+    doc
+      .font(FONT.regular)
+      .fontSize(SIZE.meta)
+      .text('无记录 No records', MARGIN, y + 6, { width: CONTENT_WIDTH });
   }
 
   const range = doc.bufferedPageRange();
@@ -230,11 +240,16 @@ export async function renderLedgerPdf(input: LedgerFileInput): Promise<Buffer> {
       width: CONTENT_WIDTH / 2,
       lineBreak: false,
     });
-    doc.text(`第 ${i + 1 - range.start} 页 / 共 ${range.count} 页  Page ${i + 1 - range.start} of ${range.count}`, MARGIN + CONTENT_WIDTH / 2, footY, {
-      width: CONTENT_WIDTH / 2,
-      align: 'right',
-      lineBreak: false,
-    });
+    doc.text(
+      `第 ${i + 1 - range.start} 页 / 共 ${range.count} 页  Page ${i + 1 - range.start} of ${range.count}`,
+      MARGIN + CONTENT_WIDTH / 2,
+      footY,
+      {
+        width: CONTENT_WIDTH / 2,
+        align: 'right',
+        lineBreak: false,
+      },
+    );
   }
   doc.end();
   return finished;
