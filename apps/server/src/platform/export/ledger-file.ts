@@ -170,12 +170,12 @@ export async function renderLedgerPdf(input: LedgerFileInput): Promise<Buffer> {
   const filterText =
     input.filters.length === 0
       ? '筛选条件 Filters：全部 all'
-      : input.filters.map((f) => `${f.label}：${f.value}`).join('　');
+      : input.filters.map((f) => `${f.label}：${f.value}`).join('\u3000');
   const meta = [
     `依据 Basis：${def.basis}`,
     filterText,
-    `导出时间 Exported at：${input.exportedAt}　导出人 Exported by：${input.exportedBy}　行数 Rows：${input.rows.length}` +
-      (input.masked ? '　个人信息已脱敏 Personal data masked' : ''),
+    `导出时间 Exported at：${input.exportedAt}\u3000导出人 Exported by：${input.exportedBy}\u3000行数 Rows：${input.rows.length}` +
+      (input.masked ? '\u3000个人信息已脱敏 Personal data masked' : ''),
   ];
   let y = doc.y + 4;
   for (const line of meta) {
@@ -236,7 +236,7 @@ export async function renderLedgerPdf(input: LedgerFileInput): Promise<Buffer> {
     doc.switchToPage(i);
     doc.font(FONT.regular).fontSize(SIZE.footer).fillColor('#333333');
     const footY = PAGE.height - MARGIN - FOOTER + 6;
-    doc.text(`${def.zh} ${def.en}　导出 ${input.exportedAt}`, MARGIN, footY, {
+    doc.text(`${def.zh} ${def.en}\u3000导出 ${input.exportedAt}`, MARGIN, footY, {
       width: CONTENT_WIDTH / 2,
       lineBreak: false,
     });

@@ -20,6 +20,9 @@ import { useCurrentSession } from '../../app/session';
 import { GspErrorAlert } from './gsp-format';
 import { PartySelect, ProductSelect, WarehouseSelect } from './pickers';
 
+/** Ledger rows have no id of their own: their position keys them. */
+const ROW_KEY = '__row';
+
 type FormValues = {
   from?: Dayjs | null;
   to?: Dayjs | null;
@@ -144,10 +147,10 @@ function LedgerTab({ kind }: { kind: LedgerKind }) {
         <GspErrorAlert error={rows.error} />
       ) : (
         <Table<LedgerRow>
-          rowKey={(_r, i) => String(i)}
+          rowKey={(r) => String(r[ROW_KEY])}
           size="small"
           loading={rows.isPending || rows.isFetching}
-          dataSource={rows.data?.rows ?? []}
+          dataSource={(rows.data?.rows ?? []).map((r, i) => ({ ...r, [ROW_KEY]: i }))}
           locale={{ emptyText: t('ledgers.page.empty') }}
           pagination={{ pageSize: 50, hideOnSinglePage: true, showSizeChanger: false }}
           scroll={{ x: 'max-content' }}
