@@ -158,8 +158,19 @@ export async function renderLedgerPdf(input: LedgerFileInput): Promise<Buffer> {
   doc.registerFont(FONT.regular, fonts.regular);
   doc.registerFont(FONT.bold, fonts.bold);
 
+  // Dates never wrap: their columns get at least the width of one date; the rest share what is left.
+  doc.font(FONT.regular).fontSize(SIZE.body);
+  const dateWidth = doc.widthOfString('0000-00-00') + 2 * PAD + 1;
+  const isDate = (col: LedgerColumn) => /(^date|Date)$/.test(col.key);
   const total = def.columns.reduce((s, col) => s + col.width, 0);
-  const widths = def.columns.map((col) => (col.width / total) * CONTENT_WIDTH);
+  const fixed = def.columns.map((col) =>
+    isDate(col) ? Math.max(dateWidth, (col.width / total) * CONTENT_WIDTH) : 0,
+  );
+  const fixedSum = fixed.reduce((s, w) => s + w, 0);
+  const flexTotal = def.columns.reduce((s, col) => s + (isDate(col) ? 0 : col.width), 0);
+  const widths = def.columns.map((col, i) =>
+    isDate(col) ? fixed[i]! : (col.width / flexTotal) * (CONTENT_WIDTH - fixedSum),
+  );
   const xs = widths.map((_, i) => MARGIN + widths.slice(0, i).reduce((s, w) => s + w, 0));
   const align = (col: LedgerColumn) => (col.type === undefined ? 'left' : 'right');
 
