@@ -366,6 +366,112 @@ describe('returns and disposals screens', SLOW, () => {
   });
 });
 
+describe('disposal with an electronic signature', SLOW, () => {
+  it('GSP-04 QA records the destruction of nonconforming stock with witnesses and a signature', async () => {
+    const posted: unknown[] = [];
+    const nonconforming: StockRow = {
+      productId: stent.id,
+      productCode: stent.code,
+      productName: stent.name,
+      lotId: id(0x401),
+      lot: 'LOTX',
+      serial: null,
+      expiryDate: '2025-01-31',
+      warehouseId: warehouse.id,
+      warehouseCode: warehouse.code,
+      locationId: id(0xe9),
+      locationCode: 'N-01',
+      zone: 'nonconforming',
+      quantity: 3,
+      state: 'expired',
+      holdReason: null,
+    };
+    mockApi({
+      'GET /api/v1/session': session(
+        ['sales.order.read', 'sales.disposal.create', 'inventory.stock.read', 'master-data.record.read'],
+        '孙质量',
+      ),
+      'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
+      'GET /api/v1/master-data/warehouses': { status: 200, body: { warehouses: [warehouse] } },
+      'GET /api/v1/inventory/stock': {
+        status: 200,
+        body: {
+          today: '2026-11-29',
+          nearExpiryDays: 90,
+          truncated: false,
+          rows: [nonconforming, { ...nonconforming, lotId: id(0x402), lot: 'LOTA', zone: 'qualified' }],
+        },
+      },
+      'GET /api/v1/sales/disposals': { status: 200, body: { total: 0, disposals: [] } },
+      'POST /api/v1/sales/disposals': (init) => {
+        posted.push(JSON.parse(init?.body as string));
+        return {
+          status: 201,
+          body: {
+            disposal: {
+              id: id(0x901),
+              disposalNo: 'DP-20261129-0001',
+              warehouseCode: 'WH-SH',
+              method: '焚烧',
+              reason: '过期',
+              witnesses: ['甲监销', '乙监销'],
+              disposalDate: '2026-11-29',
+              disposedAt: '2026-11-29T02:00:00.000Z',
+              signerName: '孙质量',
+              signatureId: id(0x902),
+              lines: [],
+            },
+          },
+        };
+      },
+    });
+    renderApp('/sales/disposals');
+    fireEvent.click(await findButton(document.body, '登记销毁'));
+    const drawer = (await screen.findByText('登记销毁', { selector: '.ant-drawer-title' })).closest<HTMLElement>(
+      '.ant-drawer',
+    )!;
+    fireEvent.change(within(drawer).getByLabelText('销毁方法'), { target: { value: '焚烧' } });
+    fireEvent.change(within(drawer).getByLabelText('销毁原因'), { target: { value: '过期' } });
+    fireEvent.change(within(drawer).getByLabelText('监销人（至少 2 人，用逗号分隔）'), { target: { value: '甲监销' } });
+    fireEvent.click(button(drawer, '签名并登记'));
+    expect(await within(drawer).findByText('请填写至少 2 名监销人。')).toBeTruthy();
+    fireEvent.change(within(drawer).getByLabelText('监销人（至少 2 人，用逗号分隔）'), {
+      target: { value: '甲监销，乙监销' },
+    });
+    fireEvent.mouseDown(within(drawer).getByLabelText('仓库'));
+    fireEvent.click(await screen.findByText('WH-SH 上海仓', { selector: '.ant-select-item-option-content' }));
+    // Only nonconforming stock can be destroyed.
+    expect(await within(drawer).findByText('LOTX')).toBeTruthy();
+    expect(within(drawer).queryByText('LOTA')).toBeNull();
+    const qty = within(drawer).getByLabelText('本次数量 LOTX N-01');
+    fireEvent.change(qty, { target: { value: '3' } });
+    fireEvent.blur(qty);
+    fireEvent.click(button(drawer, '签名并登记'));
+    const sign = (
+      await screen.findByText('电子签名：不合格品销毁', { selector: '.ant-modal-title' })
+    ).closest<HTMLElement>('.ant-modal')!;
+    expect(within(sign).getByText(/3 件不合格品/)).toBeTruthy();
+    fireEvent.change(await within(sign).findByLabelText('身份验证器应用中的 6 位验证码'), {
+      target: { value: '778899' },
+    });
+    fireEvent.click(button(sign, '签名并登记'));
+    await waitFor(
+      () =>
+        expect(posted).toEqual([
+          {
+            method: '焚烧',
+            reason: '过期',
+            witnesses: ['甲监销', '乙监销'],
+            items: [{ lotId: id(0x401), locationId: id(0xe9), quantity: 3 }],
+            code: '778899',
+          },
+        ]),
+      { timeout: 10_000 },
+    );
+    expect(await screen.findByText('已登记销毁记录 DP-20261129-0001。')).toBeTruthy();
+  });
+});
+
 describe('stock transfer and reversal', SLOW, () => {
   it('a permitted user moves stock within its zone and reverses a movement from the lot ledger with a reason', async () => {
     const transfers: unknown[] = [];
