@@ -712,6 +712,12 @@ describe('GSP ledgers: screens and exports', () => {
     expect(climate.rows[1]).toContain("'-1+1");
     // Money is written in yuan.
     expect(purchase.rows[1]).toContain(12.34);
+    // Codes are written in words, Chinese then English.
+    const inbound = await readSheet(
+      (await get(app, `${LEDGERS.inbound.path}/export?format=xlsx`, READ, 'SH')).rawPayload,
+    );
+    expect(inbound.rows[2]).toContain('验收入库 Put-away');
+    expect(inbound.rows[2]).toContain('合格 Qualified');
 
     const events = await exportEvents(app);
     expect(events.map((e) => (e.data as { ledger: string }).ledger)).toEqual([
@@ -719,6 +725,7 @@ describe('GSP ledgers: screens and exports', () => {
       'purchase',
       'customer-returns',
       'climate',
+      'inbound',
     ]);
     expect(events[0]).toMatchObject({
       action: 'procurement.ledger.exported',

@@ -176,7 +176,7 @@ export const LEDGERS: Readonly<Record<LedgerKind, LedgerDefinition>> = {
       c('quantity', '数量', 'Quantity', 0.8, { type: 'number' }),
       c('udi', 'UDI', 'UDI', 2),
       c('conclusion', '复核结论', 'Conclusion', 0.9, { coded: true }),
-      c('refusalReason', '拒绝原因', 'Refusal reason', 1.2),
+      c('refusalReason', '拒绝原因', 'Refusal reason', 1.2, { coded: true }),
       c('reviewerName', '复核人', 'Reviewer', 1),
     ],
   },
@@ -359,37 +359,46 @@ export const LEDGER_AUDIT_EVENTS = {
   },
 } as const;
 
-/** How coded values are printed in ledgers (Chinese, then English). */
-export const LEDGER_VALUE_LABELS: Readonly<Record<string, string>> = {
+/** How coded values are shown in ledgers, in each language. */
+export const LEDGER_VALUE_LABELS: Readonly<Record<string, { zh: string; en: string }>> = {
   // GSP zones
-  quarantine: '待验区 Quarantine',
-  qualified: '合格 Qualified',
-  nonconforming: '不合格 Nonconforming',
-  shipping: '发货区 Shipping',
-  returns: '退货区 Returns',
+  quarantine: { zh: '待验区', en: 'Quarantine' },
+  qualified: { zh: '合格', en: 'Qualified' },
+  nonconforming: { zh: '不合格', en: 'Nonconforming' },
+  shipping: { zh: '发货区', en: 'Shipping' },
+  returns: { zh: '退货区', en: 'Returns' },
   // movement kinds
-  receipt: '收货 Receipt',
-  putaway: '验收入库 Put-away',
+  receipt: { zh: '收货', en: 'Receipt' },
+  putaway: { zh: '验收入库', en: 'Put-away' },
   // conclusions and statuses
-  accepted: '合格 Accepted',
-  partially_accepted: '部分合格 Partially accepted',
-  rejected: '拒收 Rejected',
-  passed: '通过 Passed',
-  refused: '拒绝 Refused',
-  pending: '待验 Pending',
+  accepted: { zh: '合格', en: 'Accepted' },
+  partially_accepted: { zh: '部分合格', en: 'Partially accepted' },
+  rejected: { zh: '拒收', en: 'Rejected' },
+  passed: { zh: '通过', en: 'Passed' },
+  refused: { zh: '拒绝', en: 'Refused' },
+  pending: { zh: '待验', en: 'Pending' },
+  // review refusal reasons (GSP art. 87)
+  packaging_damaged: { zh: '包装破损', en: 'Packaging damaged' },
+  packaging_contaminated: { zh: '包装污染', en: 'Packaging contaminated' },
+  seal_broken: { zh: '封口不牢或破损', en: 'Seal broken' },
+  label_missing: { zh: '标签缺失', en: 'Label missing' },
+  label_illegible: { zh: '标签模糊', en: 'Label illegible' },
+  label_mismatch: { zh: '标签与实物不符', en: 'Label does not match' },
+  expired: { zh: '已过期', en: 'Expired' },
+  other: { zh: '其他异常', en: 'Other anomaly' },
   // storage conditions
-  normal: '常温 Room temperature',
-  cold_2_8: '冷藏 2–8℃',
-  frozen_minus_20: '冷冻 −20℃',
-  // transport
-  carrier: '委托承运 Carrier',
-  own_fleet: '自有车辆 Own fleet',
-  own_vehicle: '自有车辆 Own vehicle',
-  courier: '快递 Courier',
+  normal: { zh: '常温', en: 'Room temperature' },
+  cold_2_8: { zh: '冷藏 2–8℃', en: 'Refrigerated 2–8 °C' },
+  frozen_minus_20: { zh: '冷冻 −20℃', en: 'Frozen −20 °C' },
 };
 
-/** A coded value as printed; unknown codes as they are. */
-export function ledgerValueLabel(code: string | null): string | null {
+/**
+ * A coded value as shown: in one language, or (for files read by inspectors of either language)
+ * Chinese then English. Unknown codes as they are.
+ */
+export function ledgerValueLabel(code: string | null, language: 'zh' | 'en' | 'both' = 'both'): string | null {
   if (code === null) return null;
-  return Object.hasOwn(LEDGER_VALUE_LABELS, code) ? LEDGER_VALUE_LABELS[code]! : code;
+  if (!Object.hasOwn(LEDGER_VALUE_LABELS, code)) return code;
+  const label = LEDGER_VALUE_LABELS[code]!;
+  return language === 'both' ? `${label.zh} ${label.en}` : label[language];
 }

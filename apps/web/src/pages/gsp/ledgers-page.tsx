@@ -2,9 +2,9 @@ import { DownloadOutlined, FilePdfOutlined } from '@ant-design/icons';
 import {
   LEDGER_EXPORT_MAX_ROWS,
   LEDGER_KINDS,
-  LEDGER_VALUE_LABELS,
   LEDGER_VIEW_MAX_ROWS,
   LEDGERS,
+  ledgerValueLabel,
   type LedgerColumn,
   type LedgerExportFormat,
   type LedgerKind,
@@ -36,11 +36,7 @@ type FormValues = {
 function cellText(column: LedgerColumn, value: LedgerRow[string] | undefined, english: boolean): string {
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'number') return column.type === 'money' ? (value / 100).toFixed(2) : String(value);
-  if (column.coded === true && Object.hasOwn(LEDGER_VALUE_LABELS, value)) {
-    const label = LEDGER_VALUE_LABELS[value]!;
-    const space = label.indexOf(' ');
-    return space < 0 ? label : english ? label.slice(space + 1) : label.slice(0, space);
-  }
+  if (column.coded === true) return ledgerValueLabel(value, english ? 'en' : 'zh') ?? value;
   return value;
 }
 
