@@ -163,9 +163,7 @@ export async function renderLedgerPdf(input: LedgerFileInput): Promise<Buffer> {
   const dateWidth = doc.widthOfString('0000-00-00') + 2 * PAD + 1;
   const isDate = (col: LedgerColumn) => /(^date|Date)$/.test(col.key);
   const total = def.columns.reduce((s, col) => s + col.width, 0);
-  const fixed = def.columns.map((col) =>
-    isDate(col) ? Math.max(dateWidth, (col.width / total) * CONTENT_WIDTH) : 0,
-  );
+  const fixed = def.columns.map((col) => (isDate(col) ? Math.max(dateWidth, (col.width / total) * CONTENT_WIDTH) : 0));
   const fixedSum = fixed.reduce((s, w) => s + w, 0);
   const flexTotal = def.columns.reduce((s, col) => s + (isDate(col) ? 0 : col.width), 0);
   const widths = def.columns.map((col, i) =>
