@@ -15,9 +15,9 @@ import {
 } from './modules/identity/index.js';
 import { trainingRoutes } from './modules/training/index.js';
 import { MASTER_DATA_SEALED_COLUMNS, masterDataRoutes } from './modules/master-data/index.js';
-import { inventoryRoutes } from './modules/inventory/index.js';
-import { salesRoutes, type CompanyProfile } from './modules/sales/index.js';
-import { procurementRoutes } from './modules/procurement/index.js';
+import { inventoryLedgerRoutes, inventoryRoutes } from './modules/inventory/index.js';
+import { salesLedgerRoutes, salesRoutes, type CompanyProfile } from './modules/sales/index.js';
+import { procurementLedgerRoutes, procurementRoutes } from './modules/procurement/index.js';
 import { FILES_SEALED_COLUMNS } from './modules/files/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
@@ -160,6 +160,9 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...inventoryRoutes,
     ...salesRoutes,
     ...procurementRoutes,
+    ...inventoryLedgerRoutes,
+    ...salesLedgerRoutes,
+    ...procurementLedgerRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

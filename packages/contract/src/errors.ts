@@ -32,6 +32,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'service_unavailable',
   'internal',
+  'export_too_large',
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
@@ -66,6 +67,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
   rate_limited: 429,
   service_unavailable: 503,
   internal: 500,
+  export_too_large: 422,
 };
 
 /** A field-level validation problem: where (`path`, dot-joined) and what is wrong. */

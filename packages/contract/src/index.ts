@@ -16,3 +16,4 @@ export * from './sales.js';
 export * from './procurement.js';
 export * from './master-data-import.js';
 export * from './inventory-stocktake.js';
+export * from './ledgers.js';

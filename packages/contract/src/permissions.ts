@@ -4,6 +4,7 @@ import { MASTER_DATA_PERMISSIONS } from './master-data.js';
 import { SALES_PERMISSIONS } from './sales.js';
 import { PROCUREMENT_PERMISSIONS } from './procurement.js';
 import { TRAINING_PERMISSIONS } from './training.js';
+import { LEDGER_PERMISSIONS } from './ledgers.js';
 
 /**
  * The permission catalogue: every permission a route may declare, named `module.entity.verb`.
@@ -53,6 +54,7 @@ export const PERMISSIONS = {
   ...SALES_PERMISSIONS,
   ...PROCUREMENT_PERMISSIONS,
   ...STOCKTAKE_PERMISSIONS,
+  ...LEDGER_PERMISSIONS,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 /** One permission name from {@link PERMISSIONS}. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { STORAGE_CONDITIONS } from './master-data.js';
+import { LEDGER_FILTER_FIELDS } from './ledgers.js';
+import { GSP_ZONES, STORAGE_CONDITIONS } from './master-data.js';
 
 /**
  * Sales (GSP arts. 84–99, 106–107): sales orders checked against the buyer's qualification, FEFO
@@ -566,10 +567,9 @@ export const DisposalResponse = z.object({ disposal: DisposalView });
 
 /** Filters of the GSP ledgers (dates are China calendar days, inclusive). */
 export const LedgerQuery = z.strictObject({
-  from: DateOnly.optional(),
-  to: DateOnly.optional(),
+  ...LEDGER_FILTER_FIELDS,
+  /** The customer; the same as `partyId` (kept for existing callers). */
   customerId: z.uuid().optional(),
-  productId: z.uuid().optional(),
 });
 
 /** Sales record (GSP art. 84; JY art. 38). */
@@ -769,3 +769,114 @@ export const SALES_AUDIT_EVENTS = {
     }),
   },
 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Lists of returns, returns to suppliers and disposals (filter + paging like the procurement lists)
+
+const ListPage = z
+  .string()
+  .regex(/^[1-9]\d{0,5}$/, 'a page number')
+  .optional();
+const ListPageSize = z
+  .string()
+  .regex(/^([1-9]\d?|1\d\d|200)$/, '1 to 200')
+  .optional();
+
+export const ReturnListQuery = z.strictObject({
+  from: DateOnly.optional(),
+  to: DateOnly.optional(),
+  customerId: z.uuid().optional(),
+  productId: z.uuid().optional(),
+  warehouseId: z.uuid().optional(),
+  status: z.enum(RETURN_STATUSES).optional(),
+  returnNo: z.string().trim().max(40).optional(),
+  page: ListPage,
+  pageSize: ListPageSize,
+});
+export const ReturnSummary = z.object({
+  id: z.string(),
+  returnNo: z.string(),
+  returnDate: z.string(),
+  status: z.enum(RETURN_STATUSES),
+  customerName: z.string(),
+  orderNo: z.string(),
+  shipmentNo: z.string(),
+  warehouseCode: z.string(),
+  reason: z.string(),
+  units: z.number().int(),
+  receivedByName: z.string(),
+  inspectorName: z.string().nullable(),
+});
+export type ReturnSummary = z.infer<typeof ReturnSummary>;
+export const ReturnListResponse = z.object({ total: z.number().int(), returns: z.array(ReturnSummary) });
+
+export const SupplierReturnListQuery = z.strictObject({
+  from: DateOnly.optional(),
+  to: DateOnly.optional(),
+  supplierId: z.uuid().optional(),
+  productId: z.uuid().optional(),
+  warehouseId: z.uuid().optional(),
+  page: ListPage,
+  pageSize: ListPageSize,
+});
+export const SupplierReturnSummary = z.object({
+  id: z.string(),
+  returnNo: z.string(),
+  returnDate: z.string(),
+  supplierName: z.string(),
+  warehouseCode: z.string(),
+  reason: z.string(),
+  mode: z.enum(TRANSPORT_MODES),
+  units: z.number().int(),
+  returnedByName: z.string(),
+});
+export type SupplierReturnSummary = z.infer<typeof SupplierReturnSummary>;
+export const SupplierReturnListResponse = z.object({
+  total: z.number().int(),
+  supplierReturns: z.array(SupplierReturnSummary),
+});
+
+export const DisposalListQuery = z.strictObject({
+  from: DateOnly.optional(),
+  to: DateOnly.optional(),
+  productId: z.uuid().optional(),
+  warehouseId: z.uuid().optional(),
+  page: ListPage,
+  pageSize: ListPageSize,
+});
+export const DisposalSummary = z.object({
+  id: z.string(),
+  disposalNo: z.string(),
+  disposalDate: z.string(),
+  warehouseCode: z.string(),
+  method: z.string(),
+  reason: z.string(),
+  units: z.number().int(),
+  signerName: z.string(),
+});
+export type DisposalSummary = z.infer<typeof DisposalSummary>;
+export const DisposalListResponse = z.object({ total: z.number().int(), disposals: z.array(DisposalSummary) });
+
+/** Return-to-supplier record rows (GSP art. 107). */
+export const SupplierReturnLedgerRow = z.object({
+  returnDate: z.string(),
+  returnNo: z.string(),
+  supplierName: z.string(),
+  warehouseCode: z.string(),
+  productName: z.string(),
+  model: z.string(),
+  specification: z.string(),
+  certificateNo: z.string(),
+  lot: z.string(),
+  serial: z.string().nullable(),
+  expiryDate: z.string().nullable(),
+  zone: z.enum(GSP_ZONES),
+  quantity: z.number().int(),
+  reason: z.string(),
+  transport: z.string(),
+  returnedByName: z.string(),
+});
+export const SupplierReturnLedgerResponse = z.object({
+  rows: z.array(SupplierReturnLedgerRow),
+  truncated: z.boolean(),
+});

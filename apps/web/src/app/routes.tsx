@@ -41,6 +41,10 @@ import { TrainingReportPage } from '../pages/training/report-page';
 import { TrainingPage } from '../pages/training/training-page';
 import { UndertakingPage } from '../pages/training/undertaking-page';
 import { UsersPage } from '../pages/users/users-page';
+import { LedgersPage } from '../pages/gsp/ledgers-page';
+import { CustomerReturnsPage } from '../pages/sales/customer-returns-page';
+import { DisposalsPage } from '../pages/sales/disposals-page';
+import { SupplierReturnsPage } from '../pages/sales/supplier-returns-page';
 import { MainLayout } from './layout/main-layout';
 import { RequireSession } from './session';
 
@@ -98,6 +102,10 @@ export const routes: RouteObject[] = [
               { path: '/inventory/stocktakes', element: <StocktakesPage /> },
               { path: '/inventory/stocktakes/:id', element: <StocktakePage /> },
               { path: '/inventory/maintenance', element: <MaintenancePage /> },
+              { path: '/gsp/ledgers', element: <LedgersPage /> },
+              { path: '/sales/returns', element: <CustomerReturnsPage /> },
+              { path: '/sales/supplier-returns', element: <SupplierReturnsPage /> },
+              { path: '/sales/disposals', element: <DisposalsPage /> },
             ],
           },
         ],

@@ -14,3 +14,18 @@ export { ensureLot, ensureLots, postMovements, type LotInput, type Posting } fro
 export { allocateFefo, assertLotShippable, chinaToday, type Pick } from './inventory.stock.js';
 /** On-hand views for other modules and reports. */
 export { stockOnHand, onHandTotals, NEAR_EXPIRY_DAYS } from './inventory.stock.js';
+/** The inbound and climate ledgers (screen and export routes), for the composition root. */
+export { inventoryLedgerRoutes } from './inventory.ledgers.js';
+/**
+ * What every GSP ledger shares, for procurement and sales: the screen and export routes
+ * (`?format=xlsx|pdf`, row limit, masking, audit), China-day ranges and the actor's sites.
+ */
+export {
+  exportLedger,
+  ledgerViewRoute,
+  ledgerExportRoute,
+  ledgerSites,
+  chinaDayRange,
+  chinaTime,
+  type LedgerLoader,
+} from './inventory.ledgers.js';

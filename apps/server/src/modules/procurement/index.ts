@@ -12,3 +12,5 @@ export { procurementRoutes } from './procurement.routes.js';
 export { scanUnits, concludeAcceptance } from './procurement.acceptance.js';
 /** Purchase-order drafting and submission (used by `medledger demo` for its open orders). */
 export { createOrder as createPurchaseOrder, submitOrder as submitPurchaseOrder } from './procurement.orders.js';
+/** The purchase and acceptance ledgers (screen and export routes), for the composition root. */
+export { procurementLedgerRoutes } from './procurement.ledgers.js';

@@ -14,3 +14,5 @@ export { salesRoutes } from './sales.routes.js';
 export type { CompanyProfile, SalesRuntime } from './sales.runtime.js';
 /** Sales-order drafting and confirmation (used by `medledger demo` for its open orders). */
 export { createOrder as createSalesOrder, confirmOrder as confirmSalesOrder } from './sales.orders.js';
+/** Ledger exports and the lists of returns, supplier returns and disposals, for the composition root. */
+export { salesLedgerRoutes } from './sales.ledger-routes.js';

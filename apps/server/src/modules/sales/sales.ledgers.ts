@@ -10,9 +10,16 @@ const LIMIT = 2000;
 type LedgerFilter = {
   from?: string | undefined;
   to?: string | undefined;
+  /** The customer (sales, reviews, customer returns) or supplier (supplier returns). */
+  partyId?: string | undefined;
+  /** Older name of `partyId` for the customer ledgers. */
   customerId?: string | undefined;
   productId?: string | undefined;
+  lot?: string | undefined;
+  warehouseId?: string | undefined;
 };
+
+const partyOf = (f: LedgerFilter) => f.partyId ?? f.customerId;
 
 function scoped(ctx: Ctx): string[] | 'all' {
   const sites = sitesFor(ctx, 'sales.ledger.read');
@@ -20,7 +27,7 @@ function scoped(ctx: Ctx): string[] | 'all' {
 }
 
 /** The sales record (GSP art. 84): one row per product, lot and serial shipped. */
-export async function salesLedger(ctx: Ctx, f: LedgerFilter) {
+export async function salesLedger(ctx: Ctx, f: LedgerFilter, limit = LIMIT) {
   const sites = scoped(ctx);
   let q = ctx.db
     .selectFrom('sales_shipment as s')
@@ -54,8 +61,10 @@ export async function salesLedger(ctx: Ctx, f: LedgerFilter) {
   if (sites !== 'all') q = q.where('s.site', 'in', sites);
   if (f.from !== undefined) q = q.where('s.shipDate', '>=', f.from);
   if (f.to !== undefined) q = q.where('s.shipDate', '<=', f.to);
-  if (f.customerId !== undefined) q = q.where('o.customerId', '=', f.customerId);
+  if (partyOf(f) !== undefined) q = q.where('o.customerId', '=', partyOf(f)!);
   if (f.productId !== undefined) q = q.where('a.productId', '=', f.productId);
+  if (f.lot !== undefined) q = q.where('a.lot', '=', f.lot);
+  if (f.warehouseId !== undefined) q = q.where('o.warehouseId', '=', f.warehouseId);
   const rows = await q
     .orderBy('s.shipDate')
     .orderBy('s.shipmentNo')
@@ -64,7 +73,7 @@ export async function salesLedger(ctx: Ctx, f: LedgerFilter) {
     .orderBy('a.expiryDate')
     .orderBy('a.lot')
     .orderBy('a.serial')
-    .limit(LIMIT + 1)
+    .limit(limit + 1)
     .execute();
   const prices = seesPrices(ctx);
   const out = rows
@@ -78,7 +87,7 @@ export async function salesLedger(ctx: Ctx, f: LedgerFilter) {
         amount: prices ? qty * Number(unitPrice) : null,
       };
     });
-  return { rows: out.slice(0, LIMIT), truncated: rows.length > LIMIT };
+  return { rows: out.slice(0, limit), truncated: rows.length > limit };
 }
 
 type ReviewContentLine = {
@@ -98,7 +107,7 @@ type ReviewContentLine = {
 };
 
 /** The outbound review record (GSP art. 88): signed reviews line by line, and refused units. */
-export async function reviewLedger(ctx: Ctx, f: LedgerFilter) {
+export async function reviewLedger(ctx: Ctx, f: LedgerFilter, limit = LIMIT) {
   const sites = scoped(ctx);
   let q = ctx.db
     .selectFrom('sales_review as r')
@@ -107,15 +116,17 @@ export async function reviewLedger(ctx: Ctx, f: LedgerFilter) {
   if (sites !== 'all') q = q.where('o.site', 'in', sites);
   if (f.from !== undefined) q = q.where('r.outboundDate', '>=', f.from);
   if (f.to !== undefined) q = q.where('r.outboundDate', '<=', f.to);
-  if (f.customerId !== undefined) q = q.where('o.customerId', '=', f.customerId);
+  if (partyOf(f) !== undefined) q = q.where('o.customerId', '=', partyOf(f)!);
+  if (f.warehouseId !== undefined) q = q.where('o.warehouseId', '=', f.warehouseId);
   const reviews = await q
     .orderBy('r.reviewedAt')
     .orderBy('r.id')
-    .limit(LIMIT + 1)
+    .limit(limit + 1)
     .execute();
   const passed = reviews.flatMap((r) =>
     (JSON.parse(r.content) as { lines: ReviewContentLine[] }).lines
       .filter((l) => f.productId === undefined || l.productId === f.productId)
+      .filter((l) => f.lot === undefined || l.lot === f.lot)
       .map(({ productId: _p, ...l }) => ({
         reviewedAt: r.reviewedAt,
         outboundDate: r.outboundDate,
@@ -154,13 +165,15 @@ export async function reviewLedger(ctx: Ctx, f: LedgerFilter) {
   if (sites !== 'all') rq = rq.where('o.site', 'in', sites);
   if (range.start !== undefined) rq = rq.where('x.refusedAt', '>=', range.start);
   if (range.end !== undefined) rq = rq.where('x.refusedAt', '<', range.end);
-  if (f.customerId !== undefined) rq = rq.where('o.customerId', '=', f.customerId);
+  if (partyOf(f) !== undefined) rq = rq.where('o.customerId', '=', partyOf(f)!);
   if (f.productId !== undefined) rq = rq.where('a.productId', '=', f.productId);
+  if (f.lot !== undefined) rq = rq.where('a.lot', '=', f.lot);
+  if (f.warehouseId !== undefined) rq = rq.where('o.warehouseId', '=', f.warehouseId);
   const refused = (
     await rq
       .orderBy('x.refusedAt')
       .orderBy('x.id')
-      .limit(LIMIT + 1)
+      .limit(limit + 1)
       .execute()
   ).map((x) => ({
     reviewedAt: x.refusedAt,
@@ -185,13 +198,13 @@ export async function reviewLedger(ctx: Ctx, f: LedgerFilter) {
   }));
   const rows = [...passed, ...refused].sort((a, b) => a.reviewedAt.localeCompare(b.reviewedAt));
   return {
-    rows: rows.slice(0, LIMIT),
-    truncated: rows.length > LIMIT || reviews.length > LIMIT,
+    rows: rows.slice(0, limit),
+    truncated: rows.length > limit || reviews.length > limit,
   };
 }
 
 /** The return record (GSP art. 107): one row per returned lot and quality status. */
-export async function returnLedger(ctx: Ctx, f: LedgerFilter) {
+export async function returnLedger(ctx: Ctx, f: LedgerFilter, limit = LIMIT) {
   const sites = scoped(ctx);
   let q = ctx.db
     .selectFrom('sales_return as r')
@@ -224,13 +237,15 @@ export async function returnLedger(ctx: Ctx, f: LedgerFilter) {
   if (sites !== 'all') q = q.where('r.site', 'in', sites);
   if (f.from !== undefined) q = q.where('r.returnDate', '>=', f.from);
   if (f.to !== undefined) q = q.where('r.returnDate', '<=', f.to);
-  if (f.customerId !== undefined) q = q.where('r.customerId', '=', f.customerId);
+  if (partyOf(f) !== undefined) q = q.where('r.customerId', '=', partyOf(f)!);
   if (f.productId !== undefined) q = q.where('rl.productId', '=', f.productId);
+  if (f.lot !== undefined) q = q.where('rl.lot', '=', f.lot);
+  if (f.warehouseId !== undefined) q = q.where('r.warehouseId', '=', f.warehouseId);
   const rows = await q
     .orderBy('r.returnDate')
     .orderBy('r.returnNo')
     .orderBy('rl.id')
-    .limit(LIMIT + 1)
+    .limit(limit + 1)
     .execute();
   const out = rows.flatMap(({ quantity, qualified, nonconforming, ...r }): z.infer<typeof ReturnLedgerRow>[] => {
     if (qualified === null) return [{ ...r, qualityStatus: 'pending' as const, quantity: Number(quantity) }];
@@ -241,5 +256,61 @@ export async function returnLedger(ctx: Ctx, f: LedgerFilter) {
         : []),
     ];
   });
-  return { rows: out.slice(0, LIMIT), truncated: rows.length > LIMIT };
+  return { rows: out.slice(0, limit), truncated: rows.length > limit || out.length > limit };
+}
+
+/** The return-to-supplier record (GSP art. 107): one row per lot returned, with the transport. */
+export async function supplierReturnLedger(ctx: Ctx, f: LedgerFilter, limit = LIMIT) {
+  const sites = scoped(ctx);
+  let q = ctx.db
+    .selectFrom('sales_supplier_return as r')
+    .innerJoin('sales_stock_line as l', (join) =>
+      join.onRef('l.docId', '=', 'r.id').on('l.docType', '=', 'supplier_return'),
+    )
+    .select([
+      'r.returnDate',
+      'r.returnNo',
+      'r.supplierName',
+      'r.warehouseCode',
+      'l.productName',
+      'l.model',
+      'l.specification',
+      'l.certificateNo',
+      'l.lot',
+      'l.serial',
+      'l.expiryDate',
+      'l.zone',
+      'l.quantity',
+      'r.reason',
+      'r.mode',
+      'r.carrier',
+      'r.waybillNo',
+      'r.vehiclePlate',
+      'r.driver',
+      'r.returnedByName',
+    ]);
+  if (sites !== 'all') q = q.where('r.site', 'in', sites);
+  if (f.from !== undefined) q = q.where('r.returnDate', '>=', f.from);
+  if (f.to !== undefined) q = q.where('r.returnDate', '<=', f.to);
+  if (f.partyId !== undefined) q = q.where('r.supplierId', '=', f.partyId);
+  if (f.productId !== undefined) q = q.where('l.productId', '=', f.productId);
+  if (f.lot !== undefined) q = q.where('l.lot', '=', f.lot);
+  if (f.warehouseId !== undefined) q = q.where('r.warehouseId', '=', f.warehouseId);
+  const rows = await q
+    .orderBy('r.returnDate')
+    .orderBy('r.returnNo')
+    .orderBy('l.id')
+    .limit(limit + 1)
+    .execute();
+  return {
+    truncated: rows.length > limit,
+    rows: rows.slice(0, limit).map(({ mode, carrier, waybillNo, vehiclePlate, driver, quantity, ...r }) => ({
+      ...r,
+      quantity: Number(quantity),
+      transport:
+        mode === 'carrier'
+          ? `委托承运 ${carrier ?? ''} ${waybillNo ?? ''}`.trim()
+          : `自有车辆 ${vehiclePlate ?? ''} ${driver ?? ''}`.trim(),
+    })),
+  };
 }

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import {
   DeliverySlip as DeliverySlipSchema,
   gs1ElementString,
@@ -12,6 +9,7 @@ import type { z } from 'zod';
 import bwipjs from 'bwip-js';
 import PDFDocument from 'pdfkit';
 import { AppError } from '../../platform/errors.js';
+import { loadCjkFonts as loadFonts } from '../../platform/export/cjk-font.js';
 
 /**
  * The delivery slip (随货同行单, GSP art. 92) as a printable PDF: A4 landscape, Chinese text in an
@@ -34,38 +32,6 @@ const TRANSPORT_LABEL: Readonly<Record<SlipTransportMode, string>> = {
   carrier: '委托承运',
   own_fleet: '自有车辆运输',
 };
-
-// ---------------------------------------------------------------------------------------------
-// Font: Noto Sans CJK SC (SIL OFL 1.1) from the @embedpdf/fonts-sc package, read once per process.
-
-const FONT_PACKAGE = '@embedpdf/fonts-sc';
-const FONT_FILES = { regular: 'NotoSansHans-Regular.otf', bold: 'NotoSansHans-Bold.otf' } as const;
-let fontCache: { regular: Buffer; bold: Buffer } | undefined;
-
-function loadFonts(): { regular: Buffer; bold: Buffer } {
-  if (fontCache) return fontCache;
-  let dir: string;
-  try {
-    // The package exports only its index; the font files sit in ../fonts next to dist/.
-    dir = path.join(path.dirname(createRequire(import.meta.url).resolve(FONT_PACKAGE)), '..', 'fonts');
-  } catch (err) {
-    throw new Error(
-      `The Chinese font package ${FONT_PACKAGE} is not installed, so delivery slips cannot be printed; run npm ci.`,
-      { cause: err },
-    );
-  }
-  const read = (file: string) => {
-    try {
-      return readFileSync(path.join(dir, file));
-    } catch (err) {
-      throw new Error(`The Chinese font ${file} is missing from ${dir}; reinstall ${FONT_PACKAGE} (npm ci).`, {
-        cause: err,
-      });
-    }
-  };
-  fontCache = { regular: read(FONT_FILES.regular), bold: read(FONT_FILES.bold) };
-  return fontCache;
-}
 
 // ---------------------------------------------------------------------------------------------
 // UDI: check the line's data, then draw a GS1 DataMatrix of exactly that element string.

@@ -74,6 +74,7 @@ export type RawBody = { bytes: Buffer; contentType: RawBodyType };
 export const FILE_REPLY_TYPES = [
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   'text/csv; charset=utf-8',
+  'application/pdf',
 ] as const;
 export type FileReplyType = (typeof FILE_REPLY_TYPES)[number];
 

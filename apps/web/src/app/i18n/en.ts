@@ -4,6 +4,7 @@ import { masterDataEn } from './master-data.en';
 import { mdImportEn } from './md-import.en';
 import { trainingEn } from './training.en';
 import type { Resources } from './zh-CN';
+import { ledgersEn } from './ledgers.en';
 
 export const en: Resources = {
   app: {
@@ -651,6 +652,7 @@ export const en: Resources = {
   },
   mdImport: mdImportEn,
   gsp: gspEn,
+  ledgers: ledgersEn,
   errors: {
     validation_failed: 'Some of the data did not pass validation. Check it and try again.',
     invalid_json: 'The request was malformed.',
@@ -687,6 +689,7 @@ export const en: Resources = {
       'Encrypted data failed its integrity check; the security administrator has been alerted. Contact them with the request ID.',
     rate_limited: 'Too many attempts. Please wait a moment and try again.',
     service_unavailable: 'The service is temporarily unavailable. Please try again later.',
+    export_too_large: 'The export holds more rows than allowed; narrow the dates or add filters and export again.',
     internal: 'Internal server error.',
     network: 'Cannot reach the server. Check the network and try again.',
     unknown: 'An unexpected error occurred.',

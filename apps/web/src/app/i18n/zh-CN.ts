@@ -3,6 +3,7 @@ import { gspZhCN } from './gsp.zh-CN';
 import { masterDataZhCN } from './master-data.zh-CN';
 import { mdImportZhCN } from './md-import.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
+import { ledgersZhCN } from './ledgers.zh-CN';
 
 /** Simplified Chinese, the default language. The English file must have exactly the same keys. */
 export const zhCN = {
@@ -613,6 +614,7 @@ export const zhCN = {
   },
   mdImport: mdImportZhCN,
   gsp: gspZhCN,
+  ledgers: ledgersZhCN,
   errors: {
     validation_failed: '提交的内容未通过校验，请检查后重试。',
     invalid_json: '请求格式不正确。',
@@ -641,6 +643,7 @@ export const zhCN = {
     integrity_failed: '加密数据完整性校验失败，已通知安全管理员。请联系管理员并提供请求编号。',
     rate_limited: '操作过于频繁，请稍后再试。',
     service_unavailable: '服务暂时不可用，请稍后再试。',
+    export_too_large: '导出的记录超过了上限，请缩小日期范围或增加筛选条件后再导出。',
     internal: '服务器内部错误。',
     network: '无法连接服务器，请检查网络后重试。',
     unknown: '发生了未知错误。',

@@ -1,6 +1,7 @@
 import {
   AuditOutlined,
   BookOutlined,
+  FileSearchOutlined,
   DatabaseOutlined,
   HomeOutlined,
   InboxOutlined,
@@ -24,6 +25,7 @@ import { MD_APPROVE_PERMISSION, MD_READ_PERMISSION } from '../../api/master-data
 import { STOCK_READ_PERMISSION } from '../../api/inventory';
 import { PROCUREMENT_READ_PERMISSION } from '../../api/procurement';
 import { SALES_READ_PERMISSION } from '../../api/sales';
+import { LEDGERS } from '@medledger/contract';
 import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
 import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
@@ -73,6 +75,8 @@ function UserMenu() {
 
 /** The menu entry of a page: a record's detail page belongs to its list. */
 function selectedMenuKey(pathname: string): string {
+  const salesList = /^\/sales\/(supplier-returns|disposals|returns)(\/|$)/.exec(pathname);
+  if (salesList) return `/sales/${salesList[1]}`;
   if (pathname.startsWith('/training')) return '/training';
   if (pathname.startsWith('/procurement')) return '/procurement';
   if (pathname.startsWith('/sales')) return '/sales';
@@ -146,6 +150,23 @@ export function MainLayout() {
             ],
           },
         ]
+      : []),
+    ...(permissions.includes(SALES_READ_PERMISSION)
+      ? [
+          {
+            key: 'stock-docs',
+            icon: <InboxOutlined />,
+            label: t('ledgers.menu.returnsGroup'),
+            children: [
+              { key: '/sales/returns', label: t('ledgers.menu.customerReturns') },
+              { key: '/sales/supplier-returns', label: t('ledgers.menu.supplierReturns') },
+              { key: '/sales/disposals', label: t('ledgers.menu.disposals') },
+            ],
+          },
+        ]
+      : []),
+    ...(Object.values(LEDGERS).some((l) => permissions.includes(l.permission))
+      ? [{ key: '/gsp/ledgers', icon: <FileSearchOutlined />, label: t('ledgers.menu.ledgers') }]
       : []),
     { key: '/training', icon: <BookOutlined />, label: t('training.menu') },
     {

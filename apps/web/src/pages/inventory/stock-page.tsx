@@ -19,6 +19,8 @@ import { ExpiryDate, GspErrorAlert } from '../gsp/gsp-format';
 import { ProductSelect, WarehouseSelect } from '../gsp/pickers';
 import { ReasonModal } from '../gsp/reason-modal';
 import { ZoneTag } from '../master-data/md-format';
+import { MOVEMENT_REVERSE_PERMISSION, STOCK_MOVE_PERMISSION, reverseMovement } from '../../api/ledgers';
+import { TransferModal } from './transfer-modal';
 
 const STATES: readonly StockState[] = ['available', 'near_expiry', 'expired', 'held', 'not_qualified'];
 
@@ -45,6 +47,11 @@ const lotLabel = (r: { lot: string; serial: string | null }) => (r.serial === nu
 /** The ledger of one lot: every movement, reversals linked; never edited. */
 function MovementsDrawer({ row, onClose }: { row: StockRow | null; onClose: () => void }) {
   const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const { permissions } = useCurrentSession();
+  const canReverse = permissions.includes(MOVEMENT_REVERSE_PERMISSION);
+  const [reversing, setReversing] = useState<MovementView | null>(null);
   const movements = useLotMovements(row?.lotId ?? null);
   const bySeq = new Map((movements.data?.movements ?? []).map((m) => [m.id, m.seq]));
   return (
@@ -91,7 +98,34 @@ function MovementsDrawer({ row, onClose }: { row: StockRow | null; onClose: () =
           },
           { title: t('gsp.common.operator'), dataIndex: 'actorName' },
           { title: t('gsp.common.note'), key: 'note', render: (_: unknown, m) => m.note ?? '' },
+          ...(canReverse
+            ? [
+                {
+                  title: '',
+                  key: 'reverse',
+                  render: (_: unknown, m: MovementView) =>
+                    m.reversalOf === null && m.reversedBy === null ? (
+                      <Button size="small" danger onClick={() => setReversing(m)}>
+                        {t('ledgers.reversal.action')}
+                      </Button>
+                    ) : null,
+                },
+              ]
+            : []),
         ]}
+      />
+      <ReasonModal
+        open={reversing !== null}
+        title={t('ledgers.reversal.title', { seq: reversing?.seq ?? '' })}
+        intro={t('ledgers.reversal.intro')}
+        okText={t('ledgers.reversal.confirm')}
+        onConfirm={(reason) => reverseMovement(reversing?.id ?? '', reason)}
+        onDone={() => {
+          setReversing(null);
+          void message.success(t('ledgers.reversal.done'));
+          void queryClient.invalidateQueries({ queryKey: inventoryKey });
+        }}
+        onCancel={() => setReversing(null)}
       />
     </Drawer>
   );
@@ -104,6 +138,8 @@ export function StockPage() {
   const queryClient = useQueryClient();
   const { permissions } = useCurrentSession();
   const canHold = permissions.includes(LOT_HOLD_PERMISSION);
+  const canMove = permissions.includes(STOCK_MOVE_PERMISSION);
+  const [moving, setMoving] = useState<StockRow | null>(null);
   const [filters, setFilters] = useState<StockFilters>({});
   const [ledgerOf, setLedgerOf] = useState<StockRow | null>(null);
   const [holding, setHolding] = useState<{ row: StockRow; hold: boolean } | null>(null);
@@ -205,6 +241,11 @@ export function StockPage() {
                     <Button size="small" onClick={() => setLedgerOf(r)}>
                       {t('gsp.stock.movements')}
                     </Button>
+                    {canMove && (
+                      <Button size="small" onClick={() => setMoving(r)}>
+                        {t('ledgers.transfer.action')}
+                      </Button>
+                    )}
                     {canHold &&
                       (r.holdReason === null ? (
                         <Button size="small" danger onClick={() => setHolding({ row: r, hold: true })}>
@@ -223,6 +264,15 @@ export function StockPage() {
         )}
       </Card>
       <MovementsDrawer row={ledgerOf} onClose={() => setLedgerOf(null)} />
+      <TransferModal
+        row={moving}
+        onDone={() => {
+          setMoving(null);
+          void message.success(t('ledgers.transfer.done'));
+          void queryClient.invalidateQueries({ queryKey: inventoryKey });
+        }}
+        onCancel={() => setMoving(null)}
+      />
       <ReasonModal
         open={holding !== null}
         title={
