@@ -19,6 +19,7 @@ import { inventoryRoutes } from './modules/inventory/index.js';
 import { salesRoutes, type CompanyProfile } from './modules/sales/index.js';
 import { procurementRoutes } from './modules/procurement/index.js';
 import { FILES_SEALED_COLUMNS } from './modules/files/index.js';
+import { CLINICAL_SEALED_COLUMNS, clinicalRoutes } from './modules/clinical/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
@@ -58,6 +59,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   ...IDENTITY_SEALED_COLUMNS,
   ...FILES_SEALED_COLUMNS,
   ...MASTER_DATA_SEALED_COLUMNS,
+  ...CLINICAL_SEALED_COLUMNS,
 ];
 
 /**
@@ -157,6 +159,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...inventoryRoutes,
     ...salesRoutes,
     ...procurementRoutes,
+    ...clinicalRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

@@ -5,6 +5,7 @@ import { SALES_AUDIT_EVENTS } from './sales.js';
 import { FILES_AUDIT_EVENTS } from './files.js';
 import { PROCUREMENT_AUDIT_EVENTS } from './procurement.js';
 import { TRAINING_AUDIT_EVENTS } from './training.js';
+import { CLINICAL_AUDIT_EVENTS } from './clinical.js';
 
 /** How an audited attempt ended. */
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
@@ -405,6 +406,7 @@ export const AUDIT_EVENTS = {
   ...SALES_AUDIT_EVENTS,
   ...FILES_AUDIT_EVENTS,
   ...PROCUREMENT_AUDIT_EVENTS,
+  ...CLINICAL_AUDIT_EVENTS,
 } as const satisfies Record<string, EventSpec>;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

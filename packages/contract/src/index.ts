@@ -15,3 +15,4 @@ export * from './files.js';
 export * from './sales.js';
 export * from './procurement.js';
 export * from './master-data-import.js';
+export * from './clinical.js';

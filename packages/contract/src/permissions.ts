@@ -3,6 +3,7 @@ import { MASTER_DATA_PERMISSIONS } from './master-data.js';
 import { SALES_PERMISSIONS } from './sales.js';
 import { PROCUREMENT_PERMISSIONS } from './procurement.js';
 import { TRAINING_PERMISSIONS } from './training.js';
+import { CLINICAL_PERMISSIONS } from './clinical.js';
 
 /**
  * The permission catalogue: every permission a route may declare, named `module.entity.verb`.
@@ -51,6 +52,7 @@ export const PERMISSIONS = {
   ...INVENTORY_PERMISSIONS,
   ...SALES_PERMISSIONS,
   ...PROCUREMENT_PERMISSIONS,
+  ...CLINICAL_PERMISSIONS,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 /** One permission name from {@link PERMISSIONS}. */

@@ -119,6 +119,8 @@ export const NOTIFICATION_KINDS = [
   'training_expired',
   'qualification_expiring',
   'outbound_anomaly',
+  'break_glass_used',
+  'break_glass_review_overdue',
 ] as const;
 
 export const NotificationListResponse = z.object({

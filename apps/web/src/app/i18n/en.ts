@@ -504,6 +504,10 @@ export const en: Resources = {
         '{{count}} qualification documents expire within {{days}} days or have expired (first: {{first}}). See Master data → Expiry.',
       outbound_anomaly:
         'Outbound review of order {{orderNo}} refused {{quantity}} unit(s) of lot {{lot}} ({{reason}}); they are in the nonconforming zone for your decision.',
+      break_glass_used:
+        '{{user}} used break-glass access to patient data for {{minutes}} minutes (until {{expiresAt}}). Review it under Clinical → Break-glass reviews.',
+      break_glass_review_overdue:
+        'The review of the break-glass access by {{user}} was due at {{dueAt}} and is overdue. Close it under Clinical → Break-glass reviews.',
     },
   },
   users: {

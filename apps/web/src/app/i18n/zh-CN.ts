@@ -471,6 +471,10 @@ export const zhCN = {
         '有 {{count}} 份资质证照将在 {{days}} 天内到期或已过期（最早：{{first}}），请在“主数据 → 证照效期”中查看。',
       outbound_anomaly:
         '出库复核时订单 {{orderNo}} 批号 {{lot}} 有 {{quantity}} 件被拒绝（{{reason}}），已移入不合格品区，请质量管理处理。',
+      break_glass_used:
+        '{{user}} 使用了紧急访问（破窗）查看患者数据，时长 {{minutes}} 分钟（至 {{expiresAt}}）。请在“临床使用 → 破窗审查”中审查。',
+      break_glass_review_overdue:
+        '{{user}} 的紧急访问（破窗）审查应于 {{dueAt}} 前完成，现已逾期。请在“临床使用 → 破窗审查”中处理。',
     },
   },
   users: {
