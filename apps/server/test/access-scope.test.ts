@@ -27,6 +27,9 @@ const OWN = { organisation: "the caller's own account, checked by the action aga
 const ADMIN = { organisation: 'administration of accounts, roles and training is organisation-wide (三权分立 roles)' };
 const PROCUREMENT_TEST = { moduleTest: 'apps/server/src/modules/procurement/procurement.test.ts (other site 404)' };
 const SALES_TEST = { moduleTest: 'apps/server/src/modules/sales/sales.test.ts (other site 404)' };
+const CLINICAL_TEST = {
+  moduleTest: 'apps/server/src/modules/clinical/clinical.test.ts (other department or site 404, nothing changes)',
+};
 
 export const SCOPES: Record<string, Scope> = {
   'GET /api/v1/access/users/:id/effective': ADMIN,
@@ -109,6 +112,13 @@ export const SCOPES: Record<string, Scope> = {
   'POST /api/v1/users/:id/sessions/end': ADMIN,
   'POST /api/v1/users/:id/unlock': ADMIN,
   'PUT /api/v1/procurement/orders/:id': PROCUREMENT_TEST,
+  'GET /api/v1/clinical/usage-records/:id': CLINICAL_TEST,
+  'POST /api/v1/clinical/usage-records/:id/amendments': CLINICAL_TEST,
+  'POST /api/v1/clinical/usage-records/:id/patient-reveal': CLINICAL_TEST,
+  'GET /api/v1/clinical/break-glass/:id/records': OWN,
+  'POST /api/v1/clinical/break-glass/:id/review': {
+    organisation: 'the security administrator reviews every break-glass grant (never their own)',
+  },
 };
 
 let t: TestApp;
