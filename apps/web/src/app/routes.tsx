@@ -38,6 +38,10 @@ import { TrainingReportPage } from '../pages/training/report-page';
 import { TrainingPage } from '../pages/training/training-page';
 import { UndertakingPage } from '../pages/training/undertaking-page';
 import { UsersPage } from '../pages/users/users-page';
+import { UsageListPage } from '../pages/clinical/usage-list-page';
+import { UsageRecordPage } from '../pages/clinical/usage-record-page';
+import { BreakGlassPage, MyBreakGlassPage } from '../pages/clinical/break-glass-page';
+import { BreakGlassReviewsPage } from '../pages/clinical/break-glass-reviews-page';
 import { MainLayout } from './layout/main-layout';
 import { RequireSession } from './session';
 
@@ -92,6 +96,11 @@ export const routes: RouteObject[] = [
               { path: '/sales/returns/:id', element: <ReturnPage /> },
               { path: '/inventory', element: <StockPage /> },
               { path: '/inventory/climate', element: <ClimatePage /> },
+              { path: '/clinical', element: <UsageListPage /> },
+              { path: '/clinical/usage/:id', element: <UsageRecordPage /> },
+              { path: '/clinical/break-glass', element: <MyBreakGlassPage /> },
+              { path: '/clinical/break-glass/reviews', element: <BreakGlassReviewsPage /> },
+              { path: '/clinical/break-glass/:id', element: <BreakGlassPage /> },
             ],
           },
         ],

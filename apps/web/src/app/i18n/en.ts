@@ -2,6 +2,7 @@ import { gspEn } from './gsp.en';
 import { masterDataEn } from './master-data.en';
 import { mdImportEn } from './md-import.en';
 import { trainingEn } from './training.en';
+import { clinicalEn } from './clinical.en';
 import type { Resources } from './zh-CN';
 
 export const en: Resources = {
@@ -629,6 +630,7 @@ export const en: Resources = {
   },
   training: trainingEn,
   masterData: masterDataEn,
+  clinical: clinicalEn,
   signature: {
     intro:
       'Electronic signature: confirm with your passkey, or enter the 6-digit code of your authenticator app. Each code works once.',

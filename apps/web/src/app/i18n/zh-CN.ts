@@ -2,6 +2,7 @@ import { gspZhCN } from './gsp.zh-CN';
 import { masterDataZhCN } from './master-data.zh-CN';
 import { mdImportZhCN } from './md-import.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
+import { clinicalZhCN } from './clinical.zh-CN';
 
 /** Simplified Chinese, the default language. The English file must have exactly the same keys. */
 export const zhCN = {
@@ -592,6 +593,7 @@ export const zhCN = {
   },
   training: trainingZhCN,
   masterData: masterDataZhCN,
+  clinical: clinicalZhCN,
   signature: {
     intro: '电子签名：请用通行密钥确认，或输入身份验证器应用中的 6 位验证码。每个验证码只能使用一次。',
     withPasskey: '用通行密钥签名',

@@ -4,6 +4,7 @@ import {
   DatabaseOutlined,
   HomeOutlined,
   InboxOutlined,
+  MedicineBoxOutlined,
   LogoutOutlined,
   MessageOutlined,
   ShoppingCartOutlined,
@@ -24,6 +25,7 @@ import { MD_APPROVE_PERMISSION, MD_READ_PERMISSION } from '../../api/master-data
 import { STOCK_READ_PERMISSION } from '../../api/inventory';
 import { PROCUREMENT_READ_PERMISSION } from '../../api/procurement';
 import { SALES_READ_PERMISSION } from '../../api/sales';
+import { BREAK_GLASS_PERMISSION, BREAK_GLASS_REVIEW_PERMISSION, USAGE_READ_PERMISSION } from '../../api/clinical';
 import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
 import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
@@ -76,6 +78,7 @@ function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/training')) return '/training';
   if (pathname.startsWith('/procurement')) return '/procurement';
   if (pathname.startsWith('/sales')) return '/sales';
+  if (pathname.startsWith('/clinical/usage')) return '/clinical';
   const record = /^\/master-data\/(parties|products)\//.exec(pathname);
   return record ? `/master-data/${record[1]}` : pathname;
 }
@@ -140,6 +143,26 @@ export function MainLayout() {
             children: [
               { key: '/inventory', label: t('gsp.menu.stockList') },
               { key: '/inventory/climate', label: t('gsp.menu.climate') },
+            ],
+          },
+        ]
+      : []),
+    ...(permissions.includes(USAGE_READ_PERMISSION) || permissions.includes(BREAK_GLASS_REVIEW_PERMISSION)
+      ? [
+          {
+            key: 'clinical',
+            icon: <MedicineBoxOutlined />,
+            label: t('clinical.menu.group'),
+            children: [
+              ...(permissions.includes(USAGE_READ_PERMISSION)
+                ? [{ key: '/clinical', label: t('clinical.menu.usage') }]
+                : []),
+              ...(permissions.includes(BREAK_GLASS_PERMISSION)
+                ? [{ key: '/clinical/break-glass', label: t('clinical.menu.myBreakGlass') }]
+                : []),
+              ...(permissions.includes(BREAK_GLASS_REVIEW_PERMISSION)
+                ? [{ key: '/clinical/break-glass/reviews', label: t('clinical.menu.reviews') }]
+                : []),
             ],
           },
         ]
