@@ -323,7 +323,11 @@ export const CLINICAL_AUDIT_EVENTS = {
     zh: '按证件号或病历号查找患者',
     en: 'Patient looked up by ID or record number',
     category: 'security',
-    data: z.strictObject({ by: z.enum(['idNumber', 'medicalRecordNo']), results: z.number().int(), subject: z.string() }),
+    data: z.strictObject({
+      by: z.enum(['idNumber', 'medicalRecordNo']),
+      results: z.number().int(),
+      subject: z.string(),
+    }),
   },
   'clinical.breakGlass.granted': {
     zh: '紧急访问（破窗）已开启',

@@ -30,7 +30,8 @@ const BASE = '/clinical';
 export function useUsageRecords(filters: UsageListQuery) {
   return useQuery({
     queryKey: [...clinicalKey, 'usage', filters],
-    queryFn: ({ signal }) => apiJson(`${BASE}/usage-records${search({ ...filters })}`, UsageRecordListResponse, { signal }),
+    queryFn: ({ signal }) =>
+      apiJson(`${BASE}/usage-records${search({ ...filters })}`, UsageRecordListResponse, { signal }),
     placeholderData: keepPreviousData,
   });
 }

@@ -63,7 +63,7 @@ export async function requestBreakGlass(ctx: Ctx, input: BreakGlassRequestInput)
     ]);
   }
   let recordId: string | null = null;
-  let subject: string | null = null;
+  let subject: string;
   let idMasked: string | null = null;
   if (input.recordId !== undefined) {
     const row = await currentVersion(ctx, input.recordId);

@@ -75,10 +75,12 @@ async function snapshot(t: TestApp): Promise<Record<string, number>> {
   return counts;
 }
 
+type AuditData = { grantId?: string; recordIds?: string[]; route?: string } & Record<string, unknown>;
+
 async function auditEvents(t: TestApp, action: string) {
   const rows = await t.db.selectFrom('audit_event').select('canonical').orderBy('seq').execute();
   return rows
-    .map((r) => JSON.parse(r.canonical) as { action: string; outcome: string; reason: string | null; data: any })
+    .map((r) => JSON.parse(r.canonical) as { action: string; outcome: string; reason: string | null; data: AuditData })
     .filter((e) => e.action === action);
 }
 
@@ -102,7 +104,12 @@ describe(`clinical usage records (${testDialect()})`, () => {
   test('SY-14 a usage record keeps the raw scan, the parsed lot and serial and the product on file', () => {
     expect(recordA.version).toBe(1);
     expect(recordA.devices).toEqual([
-      expect.objectContaining({ productCode: 'P-STENT', lot: 'ST2026A', serial: 'SN0001', rawScan: stentScan('SN0001') }),
+      expect.objectContaining({
+        productCode: 'P-STENT',
+        lot: 'ST2026A',
+        serial: 'SN0001',
+        rawScan: stentScan('SN0001'),
+      }),
     ]);
   });
 
@@ -433,7 +440,8 @@ describe(`clinical acceptance with real sessions (${testDialect()})`, () => {
       doctor.cookie,
     );
     expect(requested.statusCode, requested.body).toBe(201);
-    const grant = requested.json<{ grant: { id: string; minutes: number; expiresAt: string; active: boolean } }>().grant;
+    const grant = requested.json<{ grant: { id: string; minutes: number; expiresAt: string; active: boolean } }>()
+      .grant;
     expect(grant).toMatchObject({ minutes: 60, active: true });
     expect(Date.parse(grant.expiresAt) - clock.now().getTime()).toBe(60 * 60_000);
 
@@ -446,7 +454,10 @@ describe(`clinical acceptance with real sessions (${testDialect()})`, () => {
     expect(notes.map((n) => n.userId)).toContain(sec.id);
     expect(JSON.parse(notes[0]!.data)).toMatchObject({ grantId: grant.id, user: '孙医生', minutes: 60 });
     expect(await auditEvents(t, 'clinical.breakGlass.granted')).toEqual([
-      expect.objectContaining({ outcome: 'success', data: expect.objectContaining({ grantId: grant.id, notified: 1 }) }),
+      expect.objectContaining({
+        outcome: 'success',
+        data: expect.objectContaining({ grantId: grant.id, notified: 1 }) as unknown,
+      }),
     ]);
 
     // Reads under the grant: patient in clear, each one audited with the grant id.
@@ -457,7 +468,10 @@ describe(`clinical acceptance with real sessions (${testDialect()})`, () => {
     clock.advance(10 * 60_000);
     expect((await read()).statusCode).toBe(200);
     const reads = await auditEvents(t, 'clinical.breakGlass.read');
-    expect(reads.map((e) => (e.data as { grantId: string; recordIds: string[] }).grantId)).toEqual([grant.id, grant.id]);
+    expect(reads.map((e) => (e.data as { grantId: string; recordIds: string[] }).grantId)).toEqual([
+      grant.id,
+      grant.id,
+    ]);
     expect(reads[0]!.data.recordIds).toEqual([recordId]);
     // Another user's grant is not theirs to use (404), and the grant changes nothing in the doctor's scope.
     expect((await get(t, `/api/v1/clinical/break-glass/${grant.id}/records`, admin.cookie)).statusCode).toBe(404);
@@ -473,7 +487,13 @@ describe(`clinical acceptance with real sessions (${testDialect()})`, () => {
     expect(late.json<{ message: string }>().message).toMatch(/ended/);
 
     // The requester cannot review their own grant (the administrator holds every permission).
-    const adminStaff = { id: '', cookie: admin.cookie, secret: admin.secret, login: ADMIN.login, password: ADMIN.password };
+    const adminStaff = {
+      id: '',
+      cookie: admin.cookie,
+      secret: admin.secret,
+      login: ADMIN.login,
+      password: ADMIN.password,
+    };
     await signInAgain(t, clock, adminStaff);
     admin.cookie = adminStaff.cookie;
     const own = await post(
@@ -490,7 +510,16 @@ describe(`clinical acceptance with real sessions (${testDialect()})`, () => {
       admin.cookie,
     );
     expect(selfReview.statusCode).toBe(403);
-    expect((await post(t, `/api/v1/clinical/break-glass/${grant.id}/review`, { decision: 'justified', comment: 'x1' }, doctor.cookie)).statusCode).toBe(403);
+    expect(
+      (
+        await post(
+          t,
+          `/api/v1/clinical/break-glass/${grant.id}/review`,
+          { decision: 'justified', comment: 'x1' },
+          doctor.cookie,
+        )
+      ).statusCode,
+    ).toBe(403);
 
     // Not closed within 24 hours: the hourly job flags and escalates it once, audited.
     clock.advance(22 * 3_600_000);
@@ -510,7 +539,9 @@ describe(`clinical acceptance with real sessions (${testDialect()})`, () => {
     await signInAgain(t, clock, sec);
     const queue = await get(t, '/api/v1/clinical/break-glass/reviews?state=open', sec.cookie);
     expect(queue.statusCode, queue.body).toBe(200);
-    const open = queue.json<{ grants: { id: string; reads: number; review: { overdue: boolean; escalatedAt: string } }[] }>();
+    const open = queue.json<{
+      grants: { id: string; reads: number; review: { overdue: boolean; escalatedAt: string } }[];
+    }>();
     expect(open.grants.find((g) => g.id === grant.id)).toMatchObject({
       reads: 3,
       review: { overdue: true, escalatedAt: expect.any(String) as string },

@@ -208,26 +208,24 @@ export async function usageView(ctx: Ctx, row: ClUsageRecordTable, mode: Patient
     recordedAt: row.recordedAt,
     amendReason: row.amendReason,
     patient,
-    devices: devices.map(
-      (d): UsageDeviceView => ({
-        lineNo: Number(d.lineNo),
-        rawScan: d.rawScan,
-        issuer: d.issuer,
-        di: d.di,
-        lot: d.lot,
-        serial: d.serial,
-        productionDate: d.productionDate,
-        expiryDate: d.expiryDate,
-        quantity: Number(d.quantity),
-        productId: d.productId,
-        productCode: d.productCode,
-        productName: d.productName,
-        model: d.model,
-        specification: d.specification,
-        certificateNo: d.certificateNo,
-        registrant: d.registrant,
-      }),
-    ),
+    devices: devices.map((d): UsageDeviceView => ({
+      lineNo: Number(d.lineNo),
+      rawScan: d.rawScan,
+      issuer: d.issuer,
+      di: d.di,
+      lot: d.lot,
+      serial: d.serial,
+      productionDate: d.productionDate,
+      expiryDate: d.expiryDate,
+      quantity: Number(d.quantity),
+      productId: d.productId,
+      productCode: d.productCode,
+      productName: d.productName,
+      model: d.model,
+      specification: d.specification,
+      certificateNo: d.certificateNo,
+      registrant: d.registrant,
+    })),
     versions: versions.map((v) => ({
       version: Number(v.version),
       versionId: v.id,
@@ -414,10 +412,11 @@ async function currentRows(
   let q = ctx.db
     .selectFrom('cl_usage_record as r')
     .selectAll('r')
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('cl_usage_record as n')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('cl_usage_record as n')
             .select('n.id')
             .whereRef('n.recordId', '=', 'r.recordId')
             .whereRef('n.version', '>', 'r.version'),

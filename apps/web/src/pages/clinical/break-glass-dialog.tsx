@@ -110,7 +110,12 @@ export function BreakGlassDialog({
           </Form.Item>
         )}
         <Form.Item label={t('clinical.breakGlass.minutes')} name="minutes">
-          <InputNumber min={5} max={BREAK_GLASS_MAX_MINUTES} precision={0} aria-label={t('clinical.breakGlass.minutes')} />
+          <InputNumber
+            min={5}
+            max={BREAK_GLASS_MAX_MINUTES}
+            precision={0}
+            aria-label={t('clinical.breakGlass.minutes')}
+          />
         </Form.Item>
         <Typography.Text strong data-testid="break-glass-duration">
           {t('clinical.breakGlass.duration', { minutes })}

@@ -16,16 +16,13 @@ export function formatCountdown(seconds: number): string {
 }
 
 /** Seconds left, counted down from the server's figure; the server alone decides when access ends. */
-function useCountdown(initial: number | undefined): number {
-  const [left, setLeft] = useState(initial ?? 0);
+function useCountdown(initial: number | undefined, receivedAt: number): number {
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    if (initial === undefined) return;
-    const started = Date.now();
-    setLeft(initial);
-    const timer = window.setInterval(() => setLeft(initial - (Date.now() - started) / 1000), 1000);
+    const timer = window.setInterval(() => setNow(Date.now()), 1000);
     return () => window.clearInterval(timer);
-  }, [initial]);
-  return left;
+  }, []);
+  return initial === undefined ? 0 : initial - Math.max(0, now - receivedAt) / 1000;
 }
 
 /** `/clinical/break-glass/:id`: the records under a live grant, patient in clear, with the countdown. */
@@ -33,14 +30,19 @@ export function BreakGlassPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const records = useBreakGlassRecords(id);
-  const left = useCountdown(records.data?.grant.secondsLeft);
+  const left = useCountdown(records.data?.grant.secondsLeft, records.dataUpdatedAt);
   const ended = records.data !== undefined && left <= 0;
 
   return (
     <Space orientation="vertical" size="large" className="ml-page-stack">
       <Typography.Title level={2}>{t('clinical.breakGlass.pageTitle')}</Typography.Title>
       {records.isError ? (
-        <Alert type="error" showIcon title={t('clinical.breakGlass.ended')} description={<ClinicalErrorAlert error={records.error} />} />
+        <Alert
+          type="error"
+          showIcon
+          title={t('clinical.breakGlass.ended')}
+          description={<ClinicalErrorAlert error={records.error} />}
+        />
       ) : records.data === undefined ? (
         <Card loading />
       ) : ended ? (

@@ -82,7 +82,10 @@ export function BreakGlassReviewsPage() {
             value={state}
             className="ml-select-status"
             aria-label={t('clinical.breakGlass.state')}
-            options={(['open', 'closed'] as const).map((s) => ({ value: s, label: t(`clinical.breakGlass.states.${s}`) }))}
+            options={(['open', 'closed'] as const).map((s) => ({
+              value: s,
+              label: t(`clinical.breakGlass.states.${s}`),
+            }))}
             onChange={(s: 'open' | 'closed' | undefined) => setState(s)}
           />
         </Space>

@@ -44,7 +44,11 @@ export function PatientDetails({ patient }: { patient: PatientView }) {
         )
       }
       items={[
-        { key: 'name', label: t('clinical.usage.patientName'), children: <span data-field="name">{patient.name}</span> },
+        {
+          key: 'name',
+          label: t('clinical.usage.patientName'),
+          children: <span data-field="name">{patient.name}</span>,
+        },
         {
           key: 'idNumber',
           label: t('clinical.usage.idNumber'),

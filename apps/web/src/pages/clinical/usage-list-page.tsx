@@ -99,7 +99,11 @@ export function UsageListPage() {
                 render: (_: unknown, r) => <Link to={`/clinical/usage/${r.id}`}>{r.procedureDate}</Link>,
               },
               { title: t('clinical.usage.procedureName'), dataIndex: 'procedureName' },
-              { title: t('clinical.usage.department'), key: 'unit', render: (_: unknown, r) => `${r.site} / ${r.department}` },
+              {
+                title: t('clinical.usage.department'),
+                key: 'unit',
+                render: (_: unknown, r) => `${r.site} / ${r.department}`,
+              },
               { title: t('clinical.usage.surgeon'), dataIndex: 'surgeon' },
               ...(withPatient
                 ? [

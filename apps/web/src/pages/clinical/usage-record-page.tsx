@@ -96,7 +96,12 @@ function RevealDialog({
       destroyOnHidden
     >
       <Alert type="warning" showIcon title={t('clinical.usage.revealWarning')} />
-      <Form form={form} layout="vertical" requiredMark={false} onFinish={(v) => reveal.mutate((v.purpose ?? '').trim())}>
+      <Form
+        form={form}
+        layout="vertical"
+        requiredMark={false}
+        onFinish={(v) => reveal.mutate((v.purpose ?? '').trim())}
+      >
         <Form.Item
           label={t('clinical.usage.purpose')}
           name="purpose"
