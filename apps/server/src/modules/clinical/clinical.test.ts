@@ -6,6 +6,8 @@ import { ADMIN, firstAdmin, post } from '../../../test/identity-helpers.js';
 import { get, signInAgain, staffWithRole } from '../../../test/master-data-helpers.js';
 import { demoGtin, demoIdNumber, loadDemoCompany } from '../../ops/demo.js';
 import { manualClock } from '../../platform/clock.js';
+import { systemCtx, type Authenticator } from '../../platform/http/ctx.js';
+import { rewrap, rotateKey } from '../keys/index.js';
 import { escalateOverdueBreakGlassReviews } from './index.js';
 
 // Synthetic patients and staff only: ID numbers with wrong check characters, phones in a reserved range.
@@ -84,6 +86,20 @@ async function auditEvents(t: TestApp, action: string) {
     .filter((e) => e.action === action);
 }
 
+const LAPSED =
+  'Your training “Protecting patient personal information (PIPL)” (患者个人信息保护（个人信息保护法）) expired on 2027-12-01: take it again in the Training centre to use this permission.';
+
+/** The header authenticator, plus `x-test-suspended`: permissions suspended by lapsed training (TRN-02). */
+const authenticate: Authenticator = async (request) => {
+  const result = await headerAuthenticator(request);
+  const suspended = request.headers['x-test-suspended'];
+  if (result.actor === null || typeof suspended !== 'string') return result;
+  return {
+    ...result,
+    actor: { ...result.actor, suspended: new Map(suspended.split(',').map((p) => [p as Permission, LAPSED])) },
+  };
+};
+
 describe(`clinical usage records (${testDialect()})`, () => {
   let t: TestApp;
   let recordA: Rec;
@@ -91,7 +107,7 @@ describe(`clinical usage records (${testDialect()})`, () => {
     t.app.inject({ method, url, headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 
   beforeAll(async () => {
-    t = await buildTestApp({ authenticate: headerAuthenticator });
+    t = await buildTestApp({ authenticate });
     await loadDemoCompany(t.runtime);
     const res = await inject('POST', '/api/v1/clinical/usage-records', as(CLINICAL_MASKED), usage());
     expect(res.statusCode, res.body).toBe(201);
@@ -342,6 +358,51 @@ describe(`clinical usage records (${testDialect()})`, () => {
     expect(t.routes.filter((r) => r.url.startsWith('/api/v1/clinical') && r.method === 'DELETE')).toEqual([]);
   });
 
+  test('TRN-02 field level: with clinical.patient.read suspended by lapsed training, the record is refused naming the course, not silently stripped', async () => {
+    const res = await inject('GET', `/api/v1/clinical/usage-records/${recordA.id}`, {
+      ...as(CLINICAL_NO_PATIENT),
+      'x-test-suspended': 'clinical.patient.read,clinical.patient.reveal',
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json<{ code: string; message: string }>()).toMatchObject({
+      code: 'training_required',
+      message: expect.stringContaining('Protecting patient personal information (PIPL)') as string,
+    });
+    const denied = (await auditEvents(t, 'http.request.denied')).filter((e) => e.reason === 'training_required');
+    expect(denied.at(-1)?.data.route).toBe('/api/v1/clinical/usage-records/:id');
+  });
+
+  test('AC-10 a patient grant covers that patient’s records in every department and site; the grant shows the ID masked', async () => {
+    const other = await inject(
+      'POST',
+      '/api/v1/clinical/usage-records',
+      as(CLINICAL_MASKED),
+      usage({ site: 'H2', department: 'ICU', patient: PATIENT_B, devices: [{ scan: lotScan(), quantity: 1 }] }),
+    );
+    expect(other.statusCode, other.body).toBe(201);
+    const res = await inject('POST', '/api/v1/clinical/break-glass', as(ALL, 'H1.ORTHO'), {
+      reason: '外院转入急诊，需核对患者全部植入记录',
+      patientIdNumber: ID_B.toLowerCase(),
+      minutes: 15,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    const grant = res.json<{ grant: { id: string; target: string; patientIdMasked: string; minutes: number } }>().grant;
+    expect(grant).toMatchObject({
+      target: 'patient',
+      patientIdMasked: `${ID_B.slice(0, 3)}***********${ID_B.slice(-4)}`,
+      minutes: 15,
+    });
+    const read = await inject('GET', `/api/v1/clinical/break-glass/${grant.id}/records`, as(ALL, 'H1.ORTHO'));
+    expect(read.statusCode, read.body).toBe(200);
+    const records = read.json<{ records: (Rec & { site: string; department: string })[] }>().records;
+    expect(records.map((r) => `${r.site}.${r.department}`).sort()).toEqual(['H1.CARD', 'H2.ICU']);
+    expect(records.every((r) => r.patient?.idNumber === ID_B && r.patient.masked === false)).toBe(true);
+    const mine = await inject('GET', '/api/v1/clinical/break-glass/mine', as(['clinical.breakGlass.use']));
+    expect(mine.json<{ grants: { id: string; reads: number }[] }>().grants.find((g) => g.id === grant.id)?.reads).toBe(
+      1,
+    );
+  });
+
   test('AC-10 break-glass without a reason, with too short a reason, or naming no or two targets → 400; nothing written', async () => {
     const before = await snapshot(t);
     for (const body of [
@@ -355,6 +416,39 @@ describe(`clinical usage records (${testDialect()})`, () => {
       expect(res.statusCode, JSON.stringify(body)).toBe(400);
     }
     expect(await snapshot(t)).toEqual(before);
+  });
+});
+
+describe(`clinical keys (${testDialect()})`, () => {
+  test('CRY-04 key rotation rewraps the sealed patient identifiers; the record still opens under the new key', async () => {
+    const t = await buildTestApp({ authenticate: headerAuthenticator });
+    try {
+      await loadDemoCompany(t.runtime);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/clinical/usage-records',
+        headers: as(CLINICAL_REVEAL),
+        payload: usage(),
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const id = res.json<{ record: Rec }>().record.id;
+      await t.db.transaction().execute((tx) => rotateKey(systemCtx(t.runtime, 'test rotate', tx), 'field'));
+      const result = await rewrap(t.runtime);
+      expect(result.failed).toBe(0);
+      const row = await t.db.selectFrom('cl_usage_patient').selectAll().executeTakeFirstOrThrow();
+      for (const v of [row.nameSealed, row.idNumberSealed, row.mrnSealed, row.birthDateSealed, row.phoneSealed]) {
+        expect(v).toMatch(/^mlk1\.2\./);
+      }
+      const reveal = await t.app.inject({
+        method: 'POST',
+        url: `/api/v1/clinical/usage-records/${id}/patient-reveal`,
+        headers: as(CLINICAL_REVEAL),
+        payload: { purpose: '密钥轮换后核对' },
+      });
+      expect(reveal.json<{ patient: unknown }>().patient).toEqual({ masked: false, ...PATIENT_A });
+    } finally {
+      await t.close();
+    }
   });
 });
 
