@@ -5,6 +5,7 @@ import {
   PatientRevealResponse,
   UsageRecordListResponse,
   UsageRecordResponse,
+  type AmendUsageInput,
   type BreakGlassRequestInput,
   type BreakGlassReviewInput,
   type RecordUsageInput,
@@ -94,4 +95,9 @@ export function useBreakGlassReviews(state: 'open' | 'closed' | undefined) {
 
 export function reviewBreakGlass(id: string, input: BreakGlassReviewInput) {
   return apiJson(`${BASE}/break-glass/${enc(id)}/review`, BreakGlassGrantResponse, { method: 'POST', body: input });
+}
+
+/** A correction as a new version with its reason; parts left out stay as they were. */
+export function amendUsage(id: string, input: AmendUsageInput) {
+  return apiJson(`${BASE}/usage-records/${enc(id)}/amendments`, UsageRecordResponse, { method: 'POST', body: input });
 }

@@ -61,6 +61,12 @@ export const clinicalEn: typeof clinicalZhCN = {
     searchButton: 'Find',
     notFound: 'There is no such usage record, or it is outside your sites and departments.',
     trainingRequired: 'Patient details need current training:',
+    amend: 'Correct (new version)',
+    amendIntro:
+      'Usage records are never edited: a correction is saved as a new version with its reason, and the earlier versions stay as they were. Only what changed is sent.',
+    amendReasonRequired: 'State the reason for the correction (at least 5 characters).',
+    saveAmendment: 'Save correction',
+    amended: 'Saved as a new version.',
   },
   breakGlass: {
     button: 'Break-glass access',

@@ -58,6 +58,11 @@ export const clinicalZhCN = {
     searchButton: '查找',
     notFound: '没有这条使用记录，或它不在您的院区/科室范围内。',
     trainingRequired: '查看患者信息需要有效的培训：',
+    amend: '更正（保存为新版本）',
+    amendIntro: '使用记录不能修改：更正将保存为新版本并注明原因，原有版本完整保留。只提交有变化的内容。',
+    amendReasonRequired: '请说明更正原因（至少 5 个字）。',
+    saveAmendment: '保存更正',
+    amended: '已保存为新版本。',
   },
   breakGlass: {
     button: '紧急访问（破窗）',

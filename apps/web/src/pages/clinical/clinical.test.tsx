@@ -333,6 +333,29 @@ describe('clinical screens', SLOW, () => {
     await waitFor(() => expect(window.location.pathname).toBe(`/clinical/usage/${RECORD_ID}`));
   });
 
+  it('SY-14 a correction sends only what changed with its reason; the record is never edited in place', async () => {
+    const bodies: unknown[] = [];
+    mockApi({
+      'GET /api/v1/session': session(CLINICIAN, '刘护士'),
+      [`GET /api/v1/clinical/usage-records/${RECORD_ID}`]: { status: 200, body: { record: record(MASKED) } },
+      [`POST /api/v1/clinical/usage-records/${RECORD_ID}/amendments`]: (init) => {
+        bodies.push(JSON.parse(init?.body as string));
+        return { status: 201, body: { record: { ...record(MASKED), version: 2, surgeon: '赵医生' } } };
+      },
+    });
+    renderApp(`/clinical/usage/${RECORD_ID}`);
+    fireEvent.click(await findButton(document.body, '更正（保存为新版本）'));
+    const drawer = await screen.findByRole('dialog');
+    fireEvent.change(within(drawer).getByLabelText('术者'), { target: { value: '赵医生' } });
+    fireEvent.change(within(drawer).getByLabelText('更正原因'), { target: { value: '错' } });
+    fireEvent.click(button(document.body, '保存更正'));
+    expect(await within(drawer).findByText('请说明更正原因（至少 5 个字）。')).toBeTruthy();
+    expect(bodies).toHaveLength(0);
+    fireEvent.change(within(drawer).getByLabelText('更正原因'), { target: { value: '术者登记错误，更正' } });
+    fireEvent.click(button(document.body, '保存更正'));
+    await waitFor(() => expect(bodies).toEqual([{ reason: '术者登记错误，更正', surgeon: '赵医生' }]));
+  });
+
   it('AC-09 the clinical menu appears only with clinical permissions', async () => {
     mockApi({
       'GET /api/v1/session': session(['inventory.stock.read'], '赵仓管'),

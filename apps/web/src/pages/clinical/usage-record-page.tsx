@@ -5,7 +5,8 @@ import { Alert, Button, Card, Descriptions, Form, Input, Modal, Space, Table, Ty
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router';
-import { PATIENT_REVEAL_PERMISSION, revealPatient, useUsageRecord } from '../../api/clinical';
+import { PATIENT_REVEAL_PERMISSION, USAGE_RECORD_PERMISSION, revealPatient, useUsageRecord } from '../../api/clinical';
+import { AmendDrawer } from './amend-drawer';
 import { useCurrentSession } from '../../app/session';
 import { ClinicalErrorAlert, PatientDetails } from './clinical-format';
 
@@ -123,6 +124,7 @@ export function UsageRecordPage() {
   const record = useUsageRecord(id);
   const [revealing, setRevealing] = useState(false);
   const [clear, setClear] = useState<PatientView | null>(null);
+  const [amending, setAmending] = useState(false);
 
   if (record.isError) return <ClinicalErrorAlert error={record.error} />;
   if (record.data === undefined) return <Card loading />;
@@ -147,9 +149,17 @@ export function UsageRecordPage() {
           </Space>
         )}
       </Card>
-      <Card title={t('clinical.usage.devices')}>
+      <Card
+        title={t('clinical.usage.devices')}
+        extra={
+          permissions.includes(USAGE_RECORD_PERMISSION) && (
+            <Button onClick={() => setAmending(true)}>{t('clinical.usage.amend')}</Button>
+          )
+        }
+      >
         <UsageRecordDetails record={r} />
       </Card>
+      <AmendDrawer record={r} open={amending} onClose={() => setAmending(false)} />
       <RevealDialog
         open={revealing}
         recordId={r.id}
