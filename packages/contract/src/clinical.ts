@@ -136,7 +136,7 @@ export type PatientSearchInput = z.infer<typeof PatientSearchInput>;
 /** `POST …/usage-records/:id/patient-reveal`: why the identifiers are needed (audited). */
 export const RevealPatientInput = z.strictObject({ purpose: z.string().trim().min(2).max(200) });
 
-/** The patient section: masked (`张*`, `110***********123X`, `138****5678`) unless revealed. */
+/** The patient section: masked (`张*`, `110***********123X`, `134****5678`) unless revealed. */
 export const PatientView = z.object({
   masked: z.boolean(),
   name: z.string(),

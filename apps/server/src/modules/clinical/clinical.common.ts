@@ -42,7 +42,7 @@ export function maskIdNumber(id: string): string {
   return id.length <= 7 ? '*'.repeat(id.length) : `${id.slice(0, 3)}${'*'.repeat(id.length - 7)}${id.slice(-4)}`;
 }
 
-/** `13800005678` → `138****5678`. */
+/** `13400005678` → `134****5678`. */
 export function maskPhone(phone: string): string {
   return phone.length <= 7 ? '*'.repeat(phone.length) : `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }

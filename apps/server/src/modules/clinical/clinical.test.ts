@@ -10,7 +10,8 @@ import { systemCtx, type Authenticator } from '../../platform/http/ctx.js';
 import { rewrap, rotateKey } from '../keys/index.js';
 import { escalateOverdueBreakGlassReviews } from './index.js';
 
-// Synthetic patients and staff only: ID numbers with wrong check characters, phones in a reserved range.
+// Synthetic patients and staff only: ID numbers with wrong check characters, phones in the reserved
+// test range 1340000xxxx.
 const ID_A = demoIdNumber(7);
 const ID_B = demoIdNumber(12);
 const PATIENT_A = {
@@ -19,7 +20,7 @@ const PATIENT_A = {
   medicalRecordNo: 'ZY2026000123',
   sex: 'male',
   birthDate: '1987-03-07',
-  phone: '13800005678',
+  phone: '13400005678',
 } as const;
 const PATIENT_B = { ...PATIENT_A, name: '李四', idNumber: ID_B, medicalRecordNo: 'ZY2026000456', phone: null };
 
@@ -137,7 +138,7 @@ describe(`clinical usage records (${testDialect()})`, () => {
       medicalRecordNo: '********0123',
       sex: 'male',
       birthDate: '1987-**-**',
-      phone: '138****5678',
+      phone: '134****5678',
     });
     const plain = await inject('GET', `/api/v1/clinical/usage-records/${recordA.id}`, as(CLINICAL_NO_PATIENT));
     expect(plain.statusCode, plain.body).toBe(200);
@@ -146,7 +147,7 @@ describe(`clinical usage records (${testDialect()})`, () => {
     const maskedRes = await inject('GET', `/api/v1/clinical/usage-records/${recordA.id}`, as(CLINICAL_MASKED));
     expect(maskedRes.json<{ record: Rec }>().record.patient?.name).toBe('张*');
     expect(maskedRes.body).not.toContain(ID_A);
-    expect(maskedRes.body).not.toContain('13800005678');
+    expect(maskedRes.body).not.toContain('13400005678');
     const list = await inject('GET', '/api/v1/clinical/usage-records', as(CLINICAL_MASKED));
     expect(list.json<{ records: { patientName: string }[] }>().records.map((r) => r.patientName)).toEqual(['张*']);
     expect(list.body).not.toContain(ID_A);

@@ -15,24 +15,24 @@ const CLINICIAN = [
 ];
 const SECURITY = ['access.role.read', 'access.role.assign', 'clinical.breakGlass.review'];
 
-// Synthetic patient: the ID number has a wrong check character, the phone is in a reserved range.
+// Synthetic patient: the ID number has a wrong check character, the phone is in the reserved test range 1340000xxxx.
 const CLEAR = {
   masked: false,
   name: '张三',
-  idNumber: '11010119870307123X',
+  idNumber: '110101198703071234',
   medicalRecordNo: 'ZY2026000123',
   sex: 'male' as const,
   birthDate: '1987-03-07',
-  phone: '13800005678',
+  phone: '13400005678',
 };
 const MASKED = {
   masked: true,
   name: '张*',
-  idNumber: '110***********123X',
+  idNumber: '110***********1234',
   medicalRecordNo: '********0123',
   sex: 'male' as const,
   birthDate: '1987-**-**',
-  phone: '138****5678',
+  phone: '134****5678',
 };
 
 const RECORD_ID = id(0xc1);
@@ -126,8 +126,8 @@ describe('clinical screens', SLOW, () => {
     renderApp(`/clinical/usage/${RECORD_ID}`);
     const masked = await screen.findByTestId('patient-masked');
     expect(within(masked).getByText('张*')).toBeTruthy();
-    expect(within(masked).getByText('110***********123X')).toBeTruthy();
-    expect(within(masked).getByText('138****5678')).toBeTruthy();
+    expect(within(masked).getByText('110***********1234')).toBeTruthy();
+    expect(within(masked).getByText('134****5678')).toBeTruthy();
     expect(document.body.textContent).not.toContain(CLEAR.idNumber);
     expect(screen.getByText('P-STENT')).toBeTruthy();
 
@@ -142,7 +142,7 @@ describe('clinical screens', SLOW, () => {
     const clear = await screen.findByTestId('patient-clear');
     expect(bodies).toEqual([{ purpose: '植入物召回核对' }]);
     expect(within(clear).getByText(CLEAR.idNumber)).toBeTruthy();
-    expect(within(clear).getByText('13800005678')).toBeTruthy();
+    expect(within(clear).getByText('13400005678')).toBeTruthy();
   });
 
   it('AC-03 without the reveal permission there is no reveal button; without patient permission no patient section', async () => {
@@ -296,12 +296,12 @@ describe('clinical screens', SLOW, () => {
     type('手术名称', '经皮冠状动脉介入治疗');
     type('术者', '王医生');
     type('患者姓名', '张三');
-    type('证件号码', '11010119870307123x');
+    type('证件号码', '110101198703071234');
     type('病历号 / 住院号', 'ZY2026000123');
     fireEvent.mouseDown(within(drawer).getByLabelText('性别'));
     fireEvent.click((await screen.findAllByText('男', { selector: '.ant-select-item-option-content' })).at(-1)!);
     date('出生日期', '1987-03-07');
-    type('手机号', '13800005678');
+    type('手机号', '13400005678');
     fireEvent.click(button(document.body, '保存使用记录'));
     expect(await screen.findByText('请至少扫描一件器械。')).toBeTruthy();
     expect(bodies).toHaveLength(0);
@@ -322,11 +322,11 @@ describe('clinical screens', SLOW, () => {
       note: null,
       patient: {
         name: '张三',
-        idNumber: '11010119870307123X',
+        idNumber: '110101198703071234',
         medicalRecordNo: 'ZY2026000123',
         sex: 'male',
         birthDate: '1987-03-07',
-        phone: '13800005678',
+        phone: '13400005678',
       },
       devices: [{ scan, quantity: 1 }],
     });
