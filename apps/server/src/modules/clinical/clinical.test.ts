@@ -1,4 +1,4 @@
-import { PERMISSIONS, type Permission } from '@medledger/contract';
+import { DELEGABLE_BUSINESS_PERMISSIONS, PERMISSIONS, roleDefinition, type Permission } from '@medledger/contract';
 import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { buildTestApp, headerAuthenticator, testDialect, type TestApp } from '../../../test/harness.js';
@@ -308,6 +308,14 @@ describe(`clinical usage records (${testDialect()})`, () => {
       usage({ devices: [{ scan: `(01)${demoGtin(0, 99)}(10)X1`, quantity: 1 }] }),
     );
     expect(unknown.statusCode).toBe(409);
+    const future = await inject(
+      'POST',
+      '/api/v1/clinical/usage-records',
+      as(CLINICAL_MASKED),
+      usage({ procedureDate: '2999-01-01' }),
+    );
+    expect(future.statusCode).toBe(400);
+    expect(future.json<{ issues: { path: string }[] }>().issues[0]?.path).toBe('body.procedureDate');
     const twice = await inject(
       'POST',
       '/api/v1/clinical/usage-records',
@@ -418,6 +426,14 @@ describe(`clinical usage records (${testDialect()})`, () => {
     }
     expect(await snapshot(t)).toEqual(before);
   });
+});
+
+test('AC-05 patient and break-glass permissions are never delegated: only a holder can grant them', () => {
+  for (const p of ALL.filter((x) => x.startsWith('clinical.patient') || x.startsWith('clinical.breakGlass'))) {
+    expect(DELEGABLE_BUSINESS_PERMISSIONS.has(p), p).toBe(false);
+  }
+  // The whole clinical-use role is high-risk (patient data): its grant waits for a second person.
+  expect(roleDefinition('clinical-use')).toMatchObject({ highRisk: true, requiresTraining: ['privacy-pipl'] });
 });
 
 describe(`clinical keys (${testDialect()})`, () => {

@@ -15,6 +15,7 @@ import {
 import { record } from '../audit/index.js';
 import { open, seal } from '../keys/index.js';
 import { loadProductRow, productByDi } from '../master-data/index.js';
+import { chinaDay } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
@@ -237,12 +238,25 @@ export async function usageView(ctx: Ctx, row: ClUsageRecordTable, mode: Patient
   };
 }
 
+/** Procedure and birth dates cannot lie in the future (China calendar day of the server clock). */
+function checkDates(ctx: Ctx, dates: { path: string; value: string | undefined }[]): void {
+  const today = chinaDay(ctx.now);
+  const issues = dates
+    .filter((d) => d.value !== undefined && d.value > today)
+    .map((d) => ({ path: d.path, message: `must not be after today (${today})` }));
+  if (issues.length > 0) throw new AppError('validation_failed', 'A date lies in the future.', issues);
+}
+
 /** SY art. 14: records the devices used in a procedure; operator and time from the session and clock. */
 export async function recordUsage(ctx: Ctx, input: RecordUsageInput): Promise<UsageRecordView> {
   const actor = actorOf(ctx);
   if (!inUnitScope(unitScope(ctx, 'clinical.usage.record'), input.site, input.department)) {
     throw new AppError('forbidden', `You may record usage only for your own sites and departments.`);
   }
+  checkDates(ctx, [
+    { path: 'body.procedureDate', value: input.procedureDate },
+    { path: 'body.patient.birthDate', value: input.patient.birthDate },
+  ]);
   const devices = await resolveDevices(ctx, input.devices, 'body.devices');
   const id = uuidv7(ctx.now.getTime());
   const subject = patientIdIndex(ctx, input.patient.idNumber);
@@ -286,6 +300,10 @@ export async function amendUsage(ctx: Ctx, recordId: string, input: AmendUsageIn
   if (!inUnitScope(unitScope(ctx, 'clinical.usage.record'), prev.site, department)) {
     throw new AppError('forbidden', 'You may move a record only to your own departments.');
   }
+  checkDates(ctx, [
+    { path: 'body.procedureDate', value: input.procedureDate },
+    { path: 'body.patient.birthDate', value: input.patient?.birthDate },
+  ]);
   const fields = (Object.keys(input) as (keyof AmendUsageInput)[]).filter((k) => k !== 'reason').sort();
   if (fields.length === 0) throw new AppError('validation_failed', 'State what is corrected besides the reason.');
   const patient = input.patient ?? (await openPatient(ctx, prev));

@@ -198,7 +198,9 @@ export function MainLayout() {
                 ? ['master-data']
                 : location.pathname.startsWith('/inventory')
                   ? ['inventory']
-                  : []
+                  : location.pathname.startsWith('/clinical')
+                    ? ['clinical']
+                    : []
             }
             items={menuItems}
             onClick={({ key }) => void navigate(key)}
