@@ -17,6 +17,7 @@ import * as m202612011200 from './202612011200-inventory-ledger.js';
 import * as m202612011300 from './202612011300-procurement-orders.js';
 import * as m202612011400 from './202612011400-sales-orders.js';
 import * as m202612011500 from './202612011500-inventory-stocktake.js';
+import * as m202612011600 from './202612011600-clinical-usage-records.js';
 
 /** Every migration, in order. Names are `<yyyymmddHHMM>-<module>-<change>` and never change. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -38,4 +39,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202612011300-procurement-orders': m202612011300,
   '202612011400-sales-orders': m202612011400,
   '202612011500-inventory-stocktake': m202612011500,
+  '202612011600-clinical-usage-records': m202612011600,
 };

@@ -19,6 +19,7 @@ import { inventoryLedgerRoutes, inventoryRoutes } from './modules/inventory/inde
 import { salesLedgerRoutes, salesRoutes, type CompanyProfile } from './modules/sales/index.js';
 import { procurementLedgerRoutes, procurementRoutes } from './modules/procurement/index.js';
 import { FILES_SEALED_COLUMNS } from './modules/files/index.js';
+import { CLINICAL_SEALED_COLUMNS, clinicalRoutes } from './modules/clinical/index.js';
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
@@ -59,6 +60,7 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
   ...IDENTITY_SEALED_COLUMNS,
   ...FILES_SEALED_COLUMNS,
   ...MASTER_DATA_SEALED_COLUMNS,
+  ...CLINICAL_SEALED_COLUMNS,
 ];
 
 /**
@@ -163,6 +165,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...inventoryLedgerRoutes,
     ...salesLedgerRoutes,
     ...procurementLedgerRoutes,
+    ...clinicalRoutes,
     ...(options.extraRoutes ?? []),
     ...webRoutes(options.settings.webDir),
   ];

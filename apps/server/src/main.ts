@@ -42,6 +42,7 @@ import {
 } from './modules/identity/index.js';
 import { sendTrainingReminders } from './modules/training/index.js';
 import { notifyExpiringDocuments } from './modules/master-data/index.js';
+import { escalateOverdueBreakGlassReviews } from './modules/clinical/index.js';
 import { loadDemoCompany } from './ops/demo.js';
 import { systemClock } from './platform/clock.js';
 import { createDb, type DbHandle } from './platform/db/create-db.js';
@@ -247,6 +248,14 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
   const expiryError = (err: unknown) => runtime.log.error({ err }, 'sending qualification expiry reminders failed');
   await expiry().catch(expiryError);
   const expiryReminders = every(3_600_000, expiry, expiryError);
+  // AC-10: break-glass reviews open for more than 24 hours are escalated, at start-up and hourly.
+  const escalate = async () => {
+    const { escalated } = await escalateOverdueBreakGlassReviews(runtime);
+    if (escalated > 0) runtime.log.info({ escalated }, 'escalated overdue break-glass reviews');
+  };
+  const escalateError = (err: unknown) => runtime.log.error({ err }, 'escalating break-glass reviews failed');
+  await escalate().catch(escalateError);
+  const escalations = every(3_600_000, escalate, escalateError);
   const verifier = every(
     config.auditVerifyHours * 3_600_000,
     () => verifyAndRecord(runtime, 'schedule'),
@@ -295,7 +304,14 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
       void app
         .close()
         .then(() =>
-          Promise.all([verifier.stop(), keyReload.stop(), accounts.stop(), reminders.stop(), expiryReminders.stop()]),
+          Promise.all([
+            verifier.stop(),
+            keyReload.stop(),
+            accounts.stop(),
+            reminders.stop(),
+            expiryReminders.stop(),
+            escalations.stop(),
+          ]),
         )
         .then(() => backups?.stop())
         .then(() => sealer.stop())

@@ -30,6 +30,9 @@ const SALES_TEST = { moduleTest: 'apps/server/src/modules/sales/sales.test.ts (o
 const STOCKTAKE_TEST = {
   moduleTest: 'apps/server/src/modules/inventory/inventory.stocktake.test.ts (other site 404)',
 };
+const CLINICAL_TEST = {
+  moduleTest: 'apps/server/src/modules/clinical/clinical.test.ts (other department or site 404, nothing changes)',
+};
 
 export const SCOPES: Record<string, Scope> = {
   'GET /api/v1/access/users/:id/effective': ADMIN,
@@ -120,6 +123,13 @@ export const SCOPES: Record<string, Scope> = {
   'POST /api/v1/inventory/stocktakes/:id/approve': STOCKTAKE_TEST,
   'POST /api/v1/inventory/stocktakes/:id/reject': STOCKTAKE_TEST,
   'GET /api/v1/inventory/maintenance-checks/:id': STOCKTAKE_TEST,
+  'GET /api/v1/clinical/usage-records/:id': CLINICAL_TEST,
+  'POST /api/v1/clinical/usage-records/:id/amendments': CLINICAL_TEST,
+  'POST /api/v1/clinical/usage-records/:id/patient-reveal': CLINICAL_TEST,
+  'GET /api/v1/clinical/break-glass/:id/records': OWN,
+  'POST /api/v1/clinical/break-glass/:id/review': {
+    organisation: 'the security administrator reviews every break-glass grant (never their own)',
+  },
 };
 
 let t: TestApp;

@@ -59,7 +59,13 @@ export const BUILTIN_ROLES = [
     adminClass: 'security',
     highRisk: true,
     requiresTraining: ['security-basics'],
-    permissions: ['access.role.read', 'access.role.assign', 'access.assignment.approve', 'identity.user.read'],
+    permissions: [
+      'access.role.read',
+      'access.role.assign',
+      'access.assignment.approve',
+      'identity.user.read',
+      'clinical.breakGlass.review',
+    ],
     delegatesBusinessRoles: true,
   },
   {
@@ -225,10 +231,19 @@ export const BUILTIN_ROLES = [
     code: 'clinical-use',
     zh: '设备科 / 临床使用',
     en: 'Equipment department / clinical use',
-    descriptionZh: '医院侧植入与设备使用记录。',
-    descriptionEn: 'Implant and equipment usage records on the hospital side.',
-    highRisk: false,
-    permissions: ['master-data.record.read'],
+    descriptionZh: '医院侧植入与介入器械使用记录；患者信息脱敏显示，查看完整信息与紧急访问全程留痕。',
+    descriptionEn:
+      'Implant and interventional device usage records on the hospital side; patient details masked, reveals and break-glass fully logged.',
+    // Patient data: a second person approves the grant (AC-05).
+    highRisk: true,
+    permissions: [
+      'master-data.record.read',
+      'clinical.usage.read',
+      'clinical.usage.record',
+      'clinical.patient.read',
+      'clinical.patient.reveal',
+      'clinical.breakGlass.use',
+    ],
     requiresTraining: ['privacy-pipl'],
   },
 ] as const satisfies readonly RoleDefinition[];
@@ -247,6 +262,7 @@ export const NEVER_DELEGATED_PREFIXES = [
   'system.',
   'clinical.patient',
   'patient.',
+  'clinical.breakGlass',
 ] as const;
 
 /**

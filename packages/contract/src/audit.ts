@@ -7,6 +7,7 @@ import { FILES_AUDIT_EVENTS } from './files.js';
 import { PROCUREMENT_AUDIT_EVENTS } from './procurement.js';
 import { TRAINING_AUDIT_EVENTS } from './training.js';
 import { LEDGER_AUDIT_EVENTS } from './ledgers.js';
+import { CLINICAL_AUDIT_EVENTS } from './clinical.js';
 
 /** How an audited attempt ended. */
 export const AUDIT_OUTCOMES = ['success', 'failure', 'denied'] as const;
@@ -420,6 +421,7 @@ export const AUDIT_EVENTS = {
   ...PROCUREMENT_AUDIT_EVENTS,
   ...STOCKTAKE_AUDIT_EVENTS,
   ...LEDGER_AUDIT_EVENTS,
+  ...CLINICAL_AUDIT_EVENTS,
 } as const satisfies Record<string, EventSpec>;
 
 export type AuditAction = keyof typeof AUDIT_EVENTS;

@@ -17,3 +17,4 @@ export * from './procurement.js';
 export * from './master-data-import.js';
 export * from './inventory-stocktake.js';
 export * from './ledgers.js';
+export * from './clinical.js';

@@ -5,6 +5,7 @@ import { SALES_PERMISSIONS } from './sales.js';
 import { PROCUREMENT_PERMISSIONS } from './procurement.js';
 import { TRAINING_PERMISSIONS } from './training.js';
 import { LEDGER_PERMISSIONS } from './ledgers.js';
+import { CLINICAL_PERMISSIONS } from './clinical.js';
 
 /**
  * The permission catalogue: every permission a route may declare, named `module.entity.verb`.
@@ -55,6 +56,7 @@ export const PERMISSIONS = {
   ...PROCUREMENT_PERMISSIONS,
   ...STOCKTAKE_PERMISSIONS,
   ...LEDGER_PERMISSIONS,
+  ...CLINICAL_PERMISSIONS,
 } as const satisfies Record<string, { zh: string; en: string }>;
 
 /** One permission name from {@link PERMISSIONS}. */

@@ -120,6 +120,8 @@ export const NOTIFICATION_KINDS = [
   'qualification_expiring',
   'outbound_anomaly',
   'maintenance_suspect',
+  'break_glass_used',
+  'break_glass_review_overdue',
 ] as const;
 
 export const NotificationListResponse = z.object({

@@ -45,6 +45,10 @@ import { LedgersPage } from '../pages/gsp/ledgers-page';
 import { CustomerReturnsPage } from '../pages/sales/customer-returns-page';
 import { DisposalsPage } from '../pages/sales/disposals-page';
 import { SupplierReturnsPage } from '../pages/sales/supplier-returns-page';
+import { UsageListPage } from '../pages/clinical/usage-list-page';
+import { UsageRecordPage } from '../pages/clinical/usage-record-page';
+import { BreakGlassPage, MyBreakGlassPage } from '../pages/clinical/break-glass-page';
+import { BreakGlassReviewsPage } from '../pages/clinical/break-glass-reviews-page';
 import { MainLayout } from './layout/main-layout';
 import { RequireSession } from './session';
 
@@ -106,6 +110,11 @@ export const routes: RouteObject[] = [
               { path: '/sales/returns', element: <CustomerReturnsPage /> },
               { path: '/sales/supplier-returns', element: <SupplierReturnsPage /> },
               { path: '/sales/disposals', element: <DisposalsPage /> },
+              { path: '/clinical', element: <UsageListPage /> },
+              { path: '/clinical/usage/:id', element: <UsageRecordPage /> },
+              { path: '/clinical/break-glass', element: <MyBreakGlassPage /> },
+              { path: '/clinical/break-glass/reviews', element: <BreakGlassReviewsPage /> },
+              { path: '/clinical/break-glass/:id', element: <BreakGlassPage /> },
             ],
           },
         ],

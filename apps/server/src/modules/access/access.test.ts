@@ -196,7 +196,7 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     expect(events).toEqual([{ action: 'access.bootstrap.retired', outcome: 'success' }]);
   });
 
-  test('AC-05 no escalation: nobody grants a permission they lack, nor to themselves', async () => {
+  test('AC-05 no escalation: nobody grants a permission they lack (patient data included), nor to themselves', async () => {
     const clock = manualClock(new Date());
     t = await buildTestApp({ clock });
     const { admin, sec } = await withSecurityAdmin(t, clock);
@@ -228,6 +228,19 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     expect(qa.statusCode, qa.body).toBe(201);
     const mine = await get(t, '/api/v1/master-data/parties', sec.cookie);
     expect(mine.statusCode, 'delegating is not holding').toBe(403);
+    // Acceptance 3: assigning roles does not reach patient data. The security administrator lacks
+    // the clinical patient permissions, so the role that carries them is refused and nothing is granted.
+    const clinical = await grant(t, sec.cookie, auditor.id, 'clinical-use', 'H1.CARD');
+    expect(clinical.statusCode).toBe(403);
+    expect(clinical.json<{ message: string }>().message).toContain('clinical.patient.read');
+    expect(clinical.json<{ message: string }>().message).toContain('clinical.patient.reveal');
+    const rows = await t.db
+      .selectFrom('access_assignment')
+      .select('id')
+      .where('userId', '=', auditor.id)
+      .where('roleCode', '=', 'clinical-use')
+      .execute();
+    expect(rows).toEqual([]);
   });
 
   test('SESS-06 revoking a role ends the user’s sessions and the permission stops at once', async () => {

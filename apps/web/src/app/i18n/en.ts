@@ -3,6 +3,7 @@ import { gspEn } from './gsp.en';
 import { masterDataEn } from './master-data.en';
 import { mdImportEn } from './md-import.en';
 import { trainingEn } from './training.en';
+import { clinicalEn } from './clinical.en';
 import type { Resources } from './zh-CN';
 import { ledgersEn } from './ledgers.en';
 
@@ -508,6 +509,10 @@ export const en: Resources = {
         'Outbound review of order {{orderNo}} refused {{quantity}} unit(s) of lot {{lot}} ({{reason}}); they are in the nonconforming zone for your decision.',
       maintenance_suspect:
         'A maintenance check found {{lots}} suspect lot(s) in {{area}} (e.g. {{lot}}); they are on hold for your decision.',
+      break_glass_used:
+        '{{user}} used break-glass access to patient data for {{minutes}} minutes (until {{expiresAt}}). Review it under Clinical → Break-glass reviews.',
+      break_glass_review_overdue:
+        'The review of the break-glass access by {{user}} was due at {{dueAt}} and is overdue. Close it under Clinical → Break-glass reviews.',
     },
   },
   users: {
@@ -639,6 +644,7 @@ export const en: Resources = {
   },
   training: trainingEn,
   masterData: masterDataEn,
+  clinical: clinicalEn,
   signature: {
     intro:
       'Electronic signature: confirm with your passkey, or enter the 6-digit code of your authenticator app. Each code works once.',

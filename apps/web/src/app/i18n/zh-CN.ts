@@ -4,6 +4,7 @@ import { masterDataZhCN } from './master-data.zh-CN';
 import { mdImportZhCN } from './md-import.zh-CN';
 import { trainingZhCN } from './training.zh-CN';
 import { ledgersZhCN } from './ledgers.zh-CN';
+import { clinicalZhCN } from './clinical.zh-CN';
 
 /** Simplified Chinese, the default language. The English file must have exactly the same keys. */
 export const zhCN = {
@@ -475,6 +476,10 @@ export const zhCN = {
         '出库复核时订单 {{orderNo}} 批号 {{lot}} 有 {{quantity}} 件被拒绝（{{reason}}），已移入不合格品区，请质量管理处理。',
       maintenance_suspect:
         '在库养护检查发现 {{area}} 有 {{lots}} 个可疑批号（如 {{lot}}），已锁定暂停销售，请质量管理处理。',
+      break_glass_used:
+        '{{user}} 使用了紧急访问（破窗）查看患者数据，时长 {{minutes}} 分钟（至 {{expiresAt}}）。请在“临床使用 → 破窗审查”中审查。',
+      break_glass_review_overdue:
+        '{{user}} 的紧急访问（破窗）审查应于 {{dueAt}} 前完成，现已逾期。请在“临床使用 → 破窗审查”中处理。',
     },
   },
   users: {
@@ -602,6 +607,7 @@ export const zhCN = {
   },
   training: trainingZhCN,
   masterData: masterDataZhCN,
+  clinical: clinicalZhCN,
   signature: {
     intro: '电子签名：请用通行密钥确认，或输入身份验证器应用中的 6 位验证码。每个验证码只能使用一次。',
     withPasskey: '用通行密钥签名',

@@ -5,6 +5,7 @@ import {
   DatabaseOutlined,
   HomeOutlined,
   InboxOutlined,
+  MedicineBoxOutlined,
   LogoutOutlined,
   MessageOutlined,
   ShoppingCartOutlined,
@@ -26,6 +27,7 @@ import { STOCK_READ_PERMISSION } from '../../api/inventory';
 import { PROCUREMENT_READ_PERMISSION } from '../../api/procurement';
 import { SALES_READ_PERMISSION } from '../../api/sales';
 import { LEDGERS } from '@medledger/contract';
+import { BREAK_GLASS_PERMISSION, BREAK_GLASS_REVIEW_PERMISSION, USAGE_READ_PERMISSION } from '../../api/clinical';
 import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
 import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
@@ -81,6 +83,7 @@ function selectedMenuKey(pathname: string): string {
   if (pathname.startsWith('/procurement')) return '/procurement';
   if (pathname.startsWith('/sales')) return '/sales';
   if (pathname.startsWith('/inventory/stocktakes/')) return '/inventory/stocktakes';
+  if (pathname.startsWith('/clinical/usage')) return '/clinical';
   const record = /^\/master-data\/(parties|products)\//.exec(pathname);
   return record ? `/master-data/${record[1]}` : pathname;
 }
@@ -165,6 +168,26 @@ export function MainLayout() {
           },
         ]
       : []),
+    ...(permissions.includes(USAGE_READ_PERMISSION) || permissions.includes(BREAK_GLASS_REVIEW_PERMISSION)
+      ? [
+          {
+            key: 'clinical',
+            icon: <MedicineBoxOutlined />,
+            label: t('clinical.menu.group'),
+            children: [
+              ...(permissions.includes(USAGE_READ_PERMISSION)
+                ? [{ key: '/clinical', label: t('clinical.menu.usage') }]
+                : []),
+              ...(permissions.includes(BREAK_GLASS_PERMISSION)
+                ? [{ key: '/clinical/break-glass', label: t('clinical.menu.myBreakGlass') }]
+                : []),
+              ...(permissions.includes(BREAK_GLASS_REVIEW_PERMISSION)
+                ? [{ key: '/clinical/break-glass/reviews', label: t('clinical.menu.reviews') }]
+                : []),
+            ],
+          },
+        ]
+      : []),
     ...(Object.values(LEDGERS).some((l) => permissions.includes(l.permission))
       ? [{ key: '/gsp/ledgers', icon: <FileSearchOutlined />, label: t('ledgers.menu.ledgers') }]
       : []),
@@ -199,7 +222,9 @@ export function MainLayout() {
                 ? ['master-data']
                 : location.pathname.startsWith('/inventory')
                   ? ['inventory']
-                  : []
+                  : location.pathname.startsWith('/clinical')
+                    ? ['clinical']
+                    : []
             }
             items={menuItems}
             onClick={({ key }) => void navigate(key)}
