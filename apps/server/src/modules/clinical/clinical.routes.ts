@@ -35,6 +35,7 @@ export const clinicalRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/clinical/usage-records',
+    audits: 'clinical.usage.recorded',
     permission: 'clinical.usage.record',
     summary: 'Record the devices used in a procedure by their UDI scans (patient identifiers sealed)',
     body: RecordUsageInput,
@@ -45,6 +46,7 @@ export const clinicalRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/clinical/usage-records/:id',
+    audits: { optional: 'clinical.usage.viewed' },
     permission: 'clinical.usage.read',
     summary: 'One usage record with its versions; patient section masked (and audited) or left out',
     params: IdParams,
@@ -54,6 +56,7 @@ export const clinicalRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/clinical/usage-records/:id/amendments',
+    audits: 'clinical.usage.amended',
     permission: 'clinical.usage.record',
     summary: 'Correct a usage record as a new version with a reason (earlier versions kept)',
     params: IdParams,
@@ -65,6 +68,7 @@ export const clinicalRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/clinical/usage-records/:id/patient-reveal',
+    audits: 'clinical.patient.revealed',
     permission: 'clinical.patient.reveal',
     summary: 'The patient identifiers in clear, for a stated purpose (audited)',
     params: IdParams,
@@ -75,6 +79,7 @@ export const clinicalRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/clinical/patient-search',
+    audits: 'clinical.patient.searched',
     permission: 'clinical.patient.read',
     summary: 'Find a patient’s usage records by exact ID or record number (keyed hash; audited)',
     body: PatientSearchInput,
@@ -84,6 +89,7 @@ export const clinicalRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/clinical/break-glass',
+    audits: 'clinical.breakGlass.granted',
     permission: 'clinical.breakGlass.use',
     summary: 'Break-glass: time-boxed access to one record or patient outside my scope, with a reason',
     body: BreakGlassRequestInput,
@@ -102,6 +108,7 @@ export const clinicalRoutes: AnyRouteDef[] = [
   route({
     method: 'GET',
     url: '/api/v1/clinical/break-glass/:id/records',
+    audits: 'clinical.breakGlass.read',
     permission: 'clinical.breakGlass.use',
     summary: 'The records my live grant covers, patient in clear (every read audited with the grant id)',
     params: IdParams,
@@ -120,6 +127,7 @@ export const clinicalRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/clinical/break-glass/:id/review',
+    audits: 'clinical.breakGlass.reviewed',
     permission: 'clinical.breakGlass.review',
     summary: 'Close a break-glass review with a decision and comment (never one’s own grant)',
     params: IdParams,

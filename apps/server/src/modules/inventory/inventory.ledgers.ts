@@ -184,6 +184,7 @@ export function ledgerExportRoute(kind: LedgerKind, load: LedgerLoader): AnyRout
   return route({
     method: 'GET',
     url: `${def.path}/export`,
+    audits: `${def.module}.ledger.exported`,
     permission: def.permission,
     summary: `The ${def.en.toLowerCase()} as xlsx or PDF (bilingual headers, formula-safe, masked personal data); audited`,
     query: LedgerExportQuery,

@@ -51,6 +51,7 @@ export const stocktakeRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/stocktakes',
+    audits: 'inventory.stocktake.opened',
     permission: 'inventory.stocktake.count',
     summary: 'Open a stocktake of a warehouse or area: the book is taken now',
     body: OpenStocktakeInput,
@@ -70,6 +71,7 @@ export const stocktakeRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/stocktakes/:id/scans',
+    audits: 'inventory.stocktake.counted',
     permission: 'inventory.stocktake.count',
     summary: 'Count by scanning UDIs at a location',
     params: IdParams,
@@ -80,6 +82,7 @@ export const stocktakeRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/stocktakes/:id/counts',
+    audits: 'inventory.stocktake.counted',
     permission: 'inventory.stocktake.count',
     summary: 'Enter (or re-enter) the counted quantity of a line',
     params: IdParams,
@@ -90,6 +93,7 @@ export const stocktakeRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/stocktakes/:id/found',
+    audits: 'inventory.stocktake.counted',
     permission: 'inventory.stocktake.count',
     summary: 'Add stock found that is not on the book',
     params: IdParams,
@@ -100,6 +104,7 @@ export const stocktakeRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/stocktakes/:id/submit',
+    audits: 'inventory.stocktake.submitted',
     permission: 'inventory.stocktake.count',
     summary: 'Submit the count for variance approval',
     params: IdParams,
@@ -109,6 +114,7 @@ export const stocktakeRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/stocktakes/:id/approve',
+    audits: 'inventory.stocktake.approved',
     permission: 'inventory.stocktake.approve',
     summary: 'Approve the variances with an e-signature; they post to the stock ledger',
     params: IdParams,
@@ -119,6 +125,7 @@ export const stocktakeRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/stocktakes/:id/reject',
+    audits: 'inventory.stocktake.rejected',
     permission: 'inventory.stocktake.approve',
     summary: 'Send the count back for a recount, with the reason',
     params: IdParams,
@@ -147,6 +154,7 @@ export const stocktakeRoutes: AnyRouteDef[] = [
   route({
     method: 'POST',
     url: '/api/v1/inventory/maintenance-checks',
+    audits: 'inventory.maintenance.recorded',
     permission: 'inventory.maintenance.record',
     summary: 'Record and sign a maintenance check of a storage area; suspect lots go on hold',
     body: MaintenanceCheckInput,
