@@ -42,7 +42,7 @@ async function withSecurityAdmin(app: TestApp, clock: ReturnType<typeof manualCl
 }
 
 describe('AC-05 AC-06 roles, separation of duties and two-person approval', () => {
-  test('AC-06 the initial administrator appoints a security administrator directly; later high-risk grants wait for a second person', async () => {
+  test('AC-05 AC-06 the initial administrator appoints a security administrator directly; later high-risk grants wait in the second person’s inbox', async () => {
     const clock = manualClock(new Date());
     t = await buildTestApp({ clock });
     const { admin, sec } = await withSecurityAdmin(t, clock);
@@ -56,6 +56,29 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     const { assignment } = pending.json<{ assignment: Assignment }>();
     expect(assignment.status).toBe('pending');
     expect((await get(t, '/api/v1/session', auditor.cookie)).statusCode).toBe(200);
+    // AC-05: the second person's approval inbox lists the pending grant, with who asked for it.
+    const inbox = await get(t, '/api/v1/access/assignments?status=pending', sec.cookie);
+    expect(inbox.statusCode, inbox.body).toBe(200);
+    expect(inbox.json<{ assignments: unknown[] }>().assignments).toEqual([
+      expect.objectContaining({
+        id: assignment.id,
+        userId: auditor.id,
+        userLogin: AUDITOR.login,
+        userName: AUDITOR.name,
+        roleCode: 'audit-admin',
+        site: null,
+        status: 'pending',
+        reason: '岗位任命',
+        requestedByName: ADMIN.name,
+        decidedBy: null,
+        decidedAt: null,
+      }),
+    ]);
+    const byUser = await get(t, `/api/v1/access/assignments?userId=${sec.id}`, sec.cookie);
+    expect(byUser.statusCode, byUser.body).toBe(200);
+    expect(byUser.json<{ assignments: Assignment[] }>().assignments).toEqual([
+      expect.objectContaining({ userId: sec.id, roleCode: 'security-admin', status: 'active' }),
+    ]);
     // The requester cannot approve their own request.
     const own = await post(t, `/api/v1/access/assignments/${assignment.id}/approve`, { reason: 'ok' }, admin.cookie);
     expect(own.statusCode).toBe(403);
@@ -82,7 +105,7 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     expect(actions.map((a) => a.action).sort()).toEqual(['access.role.approved', 'access.role.assigned']);
   });
 
-  test('AC-06 acceptance: the audit-administrator role is refused to a system administrator, who gets 403 on the audit API', async () => {
+  test('AC-05 AC-06 acceptance: the audit-administrator role is refused to a system administrator, who gets 403 on the audit API; a queued grant is rejected by the second person', async () => {
     const clock = manualClock(new Date());
     t = await buildTestApp({ clock });
     const { admin, sec } = await withSecurityAdmin(t, clock);
@@ -99,8 +122,38 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     expect(sod.json<{ message: string }>().message).toMatch(/Separation of duties/);
     // Pending grants count too: a second separated role cannot be queued behind the first.
     const other = await createUserAndOnboard(t, admin.cookie, { ...AUDITOR, login: 'other.sun', name: '孙某' });
-    expect((await grant(t, admin.cookie, other.id, 'audit-admin')).statusCode).toBe(201);
+    const queued = await grant(t, admin.cookie, other.id, 'audit-admin');
+    expect(queued.statusCode).toBe(201);
     expect((await grant(t, admin.cookie, other.id, 'system-admin')).statusCode).toBe(409);
+    // AC-05: the second person rejects the queued grant; it never takes effect and no longer blocks.
+    const queuedId = queued.json<{ assignment: Assignment }>().assignment.id;
+    const rejected = await post(t, `/api/v1/access/assignments/${queuedId}/reject`, { reason: '岗位未定' }, sec.cookie);
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    expect(
+      rejected.json<{ assignment: Assignment & { decidedBy: string; decidedAt: string } }>().assignment,
+    ).toMatchObject({
+      id: queuedId,
+      userId: other.id,
+      roleCode: 'audit-admin',
+      status: 'rejected',
+      decidedBy: sec.id,
+      decidedAt: expect.any(String) as string,
+    });
+    expect(
+      (await post(t, `/api/v1/access/assignments/${queuedId}/approve`, { reason: '再议' }, sec.cookie)).statusCode,
+      'a decided grant stays decided',
+    ).toBe(409);
+    expect(
+      (await get(t, `/api/v1/access/users/${other.id}/effective`, admin.cookie)).json<{ roles: unknown[] }>().roles,
+    ).toEqual([]);
+    await sealOnce(t.runtime, { fullSweep: true });
+    const rejection = await t.db
+      .selectFrom('audit_index')
+      .select(['action', 'outcome', 'actorId'])
+      .where('resourceId', '=', other.id)
+      .where('action', '=', 'access.role.rejected')
+      .execute();
+    expect(rejection).toEqual([{ action: 'access.role.rejected', outcome: 'success', actorId: sec.id }]);
     // And the initial administrator holds all three for now, so never also one of them.
     const adminRow = await t.db
       .selectFrom('user_account')
@@ -196,7 +249,7 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
     expect(events).toEqual([{ action: 'access.bootstrap.retired', outcome: 'success' }]);
   });
 
-  test('AC-05 no escalation: nobody grants a permission they lack (patient data included), nor to themselves', async () => {
+  test('AC-05 no escalation: nobody grants a permission they lack (patient data included), nor to themselves; the role catalogue names each role’s permissions', async () => {
     const clock = manualClock(new Date());
     t = await buildTestApp({ clock });
     const { admin, sec } = await withSecurityAdmin(t, clock);
@@ -241,6 +294,23 @@ describe('AC-05 AC-06 roles, separation of duties and two-person approval', () =
       .where('roleCode', '=', 'clinical-use')
       .execute();
     expect(rows).toEqual([]);
+    // AC-05: the role catalogue the grantor chooses from names each role's permissions and risk.
+    const roles = await get(t, '/api/v1/access/roles', sec.cookie);
+    expect(roles.statusCode, roles.body).toBe(200);
+    const catalogue = roles.json<{
+      roles: { code: string; adminClass: string | null; highRisk: boolean; permissions: string[]; zh: string }[];
+    }>().roles;
+    expect(catalogue.find((r) => r.code === 'audit-admin')).toMatchObject({
+      adminClass: 'audit',
+      highRisk: true,
+      permissions: expect.arrayContaining(['audit.event.read']) as string[],
+    });
+    expect(catalogue.find((r) => r.code === 'security-admin')).toMatchObject({
+      adminClass: 'security',
+      permissions: expect.arrayContaining(['access.role.assign', 'access.assignment.approve']) as string[],
+    });
+    expect(catalogue.find((r) => r.code === 'purchasing')).toMatchObject({ adminClass: null });
+    expect(catalogue.every((r) => r.zh.length > 0)).toBe(true);
   });
 
   test('SESS-06 revoking a role ends the user’s sessions and the permission stops at once', async () => {

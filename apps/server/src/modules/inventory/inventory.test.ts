@@ -8,6 +8,7 @@ import { approvedProduct, get, productFields, staffWithRole, type Staff } from '
 import { manualClock } from '../../platform/clock.js';
 import { route } from '../../platform/http/route.js';
 import { allocateFefo, assertLotShippable, ensureLot, postMovements } from './index.js';
+import { sealOnce } from '../audit/index.js';
 
 // Synthetic staff only.
 const QA = { login: 'qa.li', name: '李质量', password: 'amber falcon 秋水 meadow' };
@@ -237,6 +238,59 @@ describe('GSP-05 FEFO allocation and the expired-stock lock', () => {
     // Held and expired: still locked; the shipping check names the date first.
     const t2 = await post(app, '/api/v1/test/ship', { productId, warehouseId: sh.id, quantity: 2 }, store.cookie);
     expect(t2.statusCode).toBe(201);
+  });
+
+  test('GSP-05 LOG-01 a lot on quality hold is locked; QA releases it with a reason, it can be allocated again, and both steps are audited', async () => {
+    const { app, qa, store, productId, sh } = await setUp();
+    const { lotId } = (
+      await receive(app, store, {
+        productId,
+        lot: 'HOLD1',
+        expiryDate: '2027-10-31',
+        locationId: sh.locations['A-01']!,
+        quantity: 2,
+      })
+    ).json<{ lotId: string }>();
+    const held = await post(app, `/api/v1/inventory/lots/${lotId}/hold`, { reason: '供应商召回通知核查' }, qa.cookie);
+    expect(held.statusCode, held.body).toBe(200);
+    expect(held.json<{ lot: { holdReason: string | null } }>().lot.holdReason).toBe('供应商召回通知核查');
+    const locked = await post(app, '/api/v1/test/ship', { productId, warehouseId: sh.id, quantity: 1 }, store.cookie);
+    expect(locked.statusCode).toBe(409);
+    expect(locked.json<{ message: string }>().message).toContain('HOLD1 (on hold: 供应商召回通知核查)');
+    // The warehouse may not lift a quality hold; a release needs a reason.
+    const release = (cookie: string, reason: string) =>
+      post(app, `/api/v1/inventory/lots/${lotId}/release`, { reason }, cookie);
+    expect((await release(store.cookie, '核查完毕')).statusCode).toBe(403);
+    expect((await release(qa.cookie, '')).statusCode).toBe(400);
+    const released = await release(qa.cookie, '核查完毕，非召回批次');
+    expect(released.statusCode, released.body).toBe(200);
+    expect(released.json<{ lot: unknown }>().lot).toEqual({
+      id: lotId,
+      productId,
+      lot: 'HOLD1',
+      serial: null,
+      productionDate: null,
+      expiryDate: '2027-10-31',
+      sterilisationBatch: null,
+      holdReason: null,
+    });
+    expect((await release(qa.cookie, '再次放行')).statusCode, 'not on hold any more').toBe(409);
+    const shipped = await post(app, '/api/v1/test/ship', { productId, warehouseId: sh.id, quantity: 1 }, store.cookie);
+    expect(shipped.statusCode, shipped.body).toBe(201);
+    expect(shipped.json<{ picks: unknown[] }>().picks).toEqual([{ lot: 'HOLD1', quantity: 1 }]);
+
+    await sealOnce(app.runtime, { fullSweep: true });
+    const events = await app.db
+      .selectFrom('audit_index')
+      .select(['action', 'outcome', 'actorId'])
+      .where('resourceType', '=', 'inv_lot')
+      .where('resourceId', '=', lotId)
+      .orderBy('seq')
+      .execute();
+    expect(events).toEqual([
+      { action: 'inventory.lot.held', outcome: 'success', actorId: qa.id },
+      { action: 'inventory.lot.released', outcome: 'success', actorId: qa.id },
+    ]);
   });
 
   test('GSP-05 ATK-LOGIC two people taking the last unit at the same moment: exactly one succeeds', async () => {

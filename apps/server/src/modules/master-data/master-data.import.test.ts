@@ -504,8 +504,8 @@ describe('FILE-01 GSP-03 spreadsheet import of quality master data', () => {
     );
   });
 
-  test('GSP-03 parties import from a UTF-8 CSV with their licences and scope; a QA batch approval puts them in force', async () => {
-    const { app, clock, qa } = await setUp();
+  test('GSP-03 FILE-04 parties import from a UTF-8 CSV with their licences and scope; a QA batch approval puts them in force; readers follow imports and export the parties', async () => {
+    const { app, clock, admin, qa } = await setUp();
     const rows = [
       partyCells(1),
       // A public hospital: no business licence, a practising licence; a customer only.
@@ -579,6 +579,49 @@ describe('FILE-01 GSP-03 spreadsheet import of quality master data', () => {
       { row: 4, column: 'licenceAuthority', code: 'required' },
       { row: 5, column: 'licenceScope', code: 'invalid' },
       { row: 6, column: 'code', code: 'exists' },
+    ]);
+
+    // A reader without QA rights follows the imports, newest first, with their review progress.
+    const buyer = await staffWithRole(app, clock, admin.cookie, BUYER, 'purchasing');
+    const imports = await get(app, '/api/v1/master-data/imports', buyer.cookie);
+    expect(imports.statusCode, imports.body).toBe(200);
+    const listed = imports.json<{ imports: Omit<ImportView, 'errors'>[] }>().imports;
+    expect(listed).toMatchObject([
+      { importId: bad.importId, kind: 'parties', format: 'csv', status: 'validated', rows: 5, valid: 0, errorCount: 5 },
+      {
+        importId: view.importId,
+        kind: 'parties',
+        format: 'csv',
+        status: 'committed',
+        rows: 3,
+        valid: 3,
+        errorCount: 0,
+        createdByName: QA.name,
+        committedByName: QA.name,
+        changes: { pending: 0, approved: 3, rejected: 0 },
+      },
+    ]);
+    // The list carries no row errors (they may quote cell content); one import shows them.
+    for (const one of listed) expect(one).not.toHaveProperty('errors');
+
+    // LOG-01 FILE-04: the parties on file export in the template's columns; the export is audited with its hash.
+    const exported = await download(app, buyer, '/api/v1/master-data/parties/export?format=csv');
+    expect(exported.statusCode, exported.body).toBe(200);
+    expect(exported.headers['content-disposition']).toBe(
+      `attachment; filename="medledger-parties-2026-11-29.csv"; filename*=UTF-8''medledger-parties-2026-11-29.csv`,
+    );
+    expect(exported.headers['x-content-type-options']).toBe('nosniff');
+    expect(exported.headers['cache-control']).toBe('no-store');
+    const lines = exported.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines).toHaveLength(4);
+    expect(lines.slice(1).map((l) => /^"([^"]*)"/.exec(l)?.[1])).toEqual(['SUP-I0001', 'SUP-I0002', 'SUP-I0003']);
+    expect(exported.body).toContain('PDY00001-331010000A1001');
+    const audited = await auditActions(app, 'master-data.record.exported');
+    expect(audited.map((e) => e.data)).toEqual([
+      { kind: 'parties', format: 'csv', rows: 3, sha256: sha256(exported.rawPayload) },
     ]);
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { ChangeView, PartyView, ProductView, TradeCheckResponse } from '@medledger/contract';
+import { createHash } from 'node:crypto';
+import type { ChangeView, PartyView, ProductView, StoredFileView, TradeCheckResponse } from '@medledger/contract';
 import { buildTestApp, type TestApp } from '../../../test/harness.js';
 import { firstAdmin, post } from '../../../test/identity-helpers.js';
 import {
@@ -18,6 +19,7 @@ import {
 import { manualClock } from '../../platform/clock.js';
 import { route } from '../../platform/http/route.js';
 import { assertTradeAllowed, notifyExpiringDocuments } from './index.js';
+import { sealOnce } from '../audit/index.js';
 import { z } from 'zod';
 
 // Synthetic staff only.
@@ -183,7 +185,7 @@ describe('GSP-02 first-business review (首营) and qualification locks', () => 
     expect((await get(app, `/api/v1/master-data/parties/${partyId}`, buyer.cookie)).statusCode).toBe(200);
   });
 
-  test('GSP-03 a change is not in force until approved; the earlier version stays and history keeps both', async () => {
+  test('GSP-03 AC-03 a change is not in force until approved; readers see it beside the version in force, masked; history keeps both', async () => {
     const { app, clock, qa, buyer } = await setUp();
     const partyId = await approvedParty(app, clock, qa, supplierFields());
     const onFile = (await get(app, `/api/v1/master-data/parties/${partyId}`, qa.cookie)).json<{ party: PartyView }>()
@@ -209,6 +211,36 @@ describe('GSP-02 first-business review (首营) and qualification locks', () => 
     const change = proposed.json<{ change: ChangeView & { previous: { name: string } } }>().change;
     expect(change).toMatchObject({ firstBusiness: false, version: 2, changedFields: ['name'] });
     expect(change.previous.name).toBe('华康医疗器械贸易有限公司');
+    // GSP-03 AC-03: a reader opens the proposal beside the version it would replace; ID numbers stay masked.
+    const opened = await get(app, `/api/v1/master-data/changes/${change.id}`, buyer.cookie);
+    expect(opened.statusCode, opened.body).toBe(200);
+    expect(opened.body).not.toContain('110101199001011230');
+    const detail = opened.json<{
+      change: ChangeView & {
+        proposed: { name: string; repAuthorisations: { id: string; idNumberMasked: string }[] };
+        previous: { name: string; repAuthorisations: { id: string; idNumberMasked: string }[] };
+      };
+    }>().change;
+    expect(detail).toMatchObject({
+      id: change.id,
+      entity: 'party',
+      entityId: partyId,
+      version: 2,
+      firstBusiness: false,
+      status: 'pending',
+      reason: '企业更名，见新营业执照',
+      requestedByName: QA.name,
+      decidedByName: null,
+      signatureId: null,
+      changedFields: ['name'],
+      proposed: { name: '华康医疗科技有限公司' },
+      previous: { name: '华康医疗器械贸易有限公司' },
+    });
+    for (const side of [detail.proposed, detail.previous]) {
+      expect(side.repAuthorisations).toEqual([
+        expect.objectContaining({ id: letters[0]!.id, idNumberMasked: '110***********1230' }),
+      ]);
+    }
     // A second proposal waits for the first.
     const second = await post(
       app,
@@ -532,6 +564,60 @@ describe('FILE-01 FILE-02 document scans of master data', () => {
     expect((await get(app, `/api/v1/master-data/parties/${other}/documents/${file.id}`, buyer.cookie)).statusCode).toBe(
       404,
     );
+  });
+});
+
+describe('FILE-01 FILE-02 LOG-01 document scans of products', () => {
+  test('FILE-01 FILE-02 LOG-01 QA attaches a registration certificate to a product; readers list and download it; both are audited', async () => {
+    const { app, clock, qa, buyer } = await setUp();
+    const productId = await approvedProduct(app, clock, qa, productFields());
+    const send = (cookie: string, bytes: Buffer, id = productId) =>
+      app.app.inject({
+        method: 'POST',
+        url: `/api/v1/master-data/products/${id}/documents`,
+        payload: bytes,
+        headers: { cookie, 'content-type': 'application/pdf', 'x-file-name': encodeURIComponent('注册证.pdf') },
+      });
+    const up = await send(qa.cookie, pdf());
+    expect(up.statusCode, up.body).toBe(201);
+    const file = up.json<StoredFileView>();
+    expect(file).toMatchObject({
+      fileName: '注册证.pdf',
+      mediaType: 'application/pdf',
+      size: pdf().length,
+      sha256: createHash('sha256').update(pdf()).digest('hex'),
+      uploadedBy: qa.id,
+      uploadedByName: QA.name,
+    });
+    expect((await send(buyer.cookie, pdf())).statusCode).toBe(403);
+    expect((await send(qa.cookie, pdf(), '00000000-0000-7000-8000-000000000000')).statusCode).toBe(404);
+
+    const list = await get(app, `/api/v1/master-data/products/${productId}/documents`, buyer.cookie);
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json<{ files: StoredFileView[] }>().files).toEqual([file]);
+    const down = await get(app, `/api/v1/master-data/products/${productId}/documents/${file.id}`, buyer.cookie);
+    expect(down.statusCode, down.body).toBe(200);
+    expect(down.headers['x-content-type-options']).toBe('nosniff');
+    expect(down.headers['content-type']).toMatch(/^application\/pdf/);
+    expect(down.rawPayload.equals(pdf())).toBe(true);
+    // A product's file is reachable through that product only, not through a party.
+    const partyId = await approvedParty(app, clock, qa, supplierFields());
+    expect(
+      (await get(app, `/api/v1/master-data/parties/${partyId}/documents/${file.id}`, buyer.cookie)).statusCode,
+    ).toBe(404);
+
+    await sealOnce(app.runtime, { fullSweep: true });
+    const events = await app.db
+      .selectFrom('audit_index')
+      .select(['action', 'outcome', 'actorId'])
+      .where('resourceType', '=', 'stored_file')
+      .where('resourceId', '=', file.id)
+      .orderBy('seq')
+      .execute();
+    expect(events).toEqual([
+      { action: 'files.file.uploaded', outcome: 'success', actorId: qa.id },
+      { action: 'files.file.downloaded', outcome: 'success', actorId: buyer.id },
+    ]);
   });
 });
 

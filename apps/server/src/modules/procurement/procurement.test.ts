@@ -228,6 +228,31 @@ describe('GSP-01 GSP-02 GSP-04 VAL-10 purchase order → receipt → acceptance 
     }>().order;
     expect(closed.status).toBe('closed');
     expect(closed.lines[0]!.receivedQuantity).toBe(12);
+    // GSP-01: the buyer opens the receipt as recorded: slip, transport, refusal and quarantine place.
+    const opened = await get(app, `/api/v1/procurement/receipts/${receipt.id}`, w.buyer.cookie);
+    expect(opened.statusCode, opened.body).toBe(200);
+    expect(opened.json<{ receipt: ReceiptView }>().receipt).toEqual(receipt);
+    expect(receipt).toMatchObject({
+      orderId: order.id,
+      orderNumber: 'PO-20261129-0001',
+      supplierId: w.supplierId,
+      supplierName: '华康医疗器械贸易有限公司',
+      deliverySlipNo: 'SX-20261129-001',
+      deliverySlipDate: '2026-11-29',
+      carrier: '顺丰速运',
+      waybillNo: 'SF1234567890',
+      acceptanceId: expect.any(String) as string,
+    });
+    expect(receipt.lines).toEqual([
+      expect.objectContaining({
+        orderLineId: order.lines[0]!.id,
+        productId: w.stentId,
+        productName: '冠状动脉支架系统',
+        quantityReceived: 12,
+        quantityRefused: 1,
+        refusalReason: '外包装破损',
+      }),
+    ]);
     // Nothing in stock until each unit is identified.
     expect(await stock(w)).toEqual([]);
 

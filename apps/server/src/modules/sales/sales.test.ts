@@ -212,7 +212,7 @@ const DI = '06901234567892';
 const CASE_DI = '16901234567899';
 
 describe('GSP sales: order → allocation → outbound review → shipment → slip → return', () => {
-  test('GSP-01 GSP-02 GSP-04 VAL-10 the full path with scans in every FNC1 form, the art. 88 record, the delivery slip and a customer return', async () => {
+  test('GSP-01 GSP-02 GSP-04 VAL-10 the full path with scans in every FNC1 form, the art. 88 record, the delivery slip and a customer return; each document reads back for its readers', async () => {
     const { app, clock, admin, staff, products, hospital, sh } = await setUp({
       people: ['sales', 'store', 'reviewer', 'receiver', 'inspector'],
     });
@@ -312,6 +312,26 @@ describe('GSP sales: order → allocation → outbound review → shipment → s
     ]);
     expect(good.statusCode, good.body).toBe(200);
     expect(good.json<{ review: { allocations: { scanned: number }[] } }>().review.allocations[0]!.scanned).toBe(4);
+    // Sales staff follow the review's progress (read only; they cannot count).
+    const progress = await get(app, `/api/v1/sales/reviews/${o.id}`, sales.cookie);
+    expect(progress.statusCode, progress.body).toBe(200);
+    expect(progress.json()).toEqual({
+      review: {
+        orderId: o.id,
+        status: 'allocated',
+        complete: false,
+        allocations: [
+          {
+            allocationId: ao.allocations[0]!.id,
+            productName: '冠状动脉支架系统',
+            lot: 'LOTA',
+            serial: null,
+            quantity: 14,
+            scanned: 4,
+          },
+        ],
+      },
+    });
     // A lot not allocated, a wrong expiry on the label, an unknown DI: each refused and nothing counted.
     const wrongLot = await scan(app, reviewer, o.id, [
       `(01)${CASE_DI}(17)271231(10)LOTA`,
@@ -378,6 +398,11 @@ describe('GSP sales: order → allocation → outbound review → shipment → s
     expect((await verifySignature({ db: app.db }, review.signatureId, content)).valid).toBe(true);
     const altered = { ...content, lines: [{ ...content.lines[0], quantity: 15 }] };
     expect((await verifySignature({ db: app.db }, review.signatureId, altered)).valid).toBe(false);
+    // GSP art. 88: the signed record reads back unchanged for the warehouse that ships it.
+    const recordRes = await get(app, `/api/v1/sales/reviews/${o.id}/record`, store.cookie);
+    expect(recordRes.statusCode, recordRes.body).toBe(200);
+    expect(recordRes.json<{ review: ReviewRecord }>().review).toEqual(review);
+    expect(review).toMatchObject({ orderId: o.id, note: '包装完好，标签清晰', refusals: [] });
 
     // The transport record is a discriminated union: a carrier needs a waybill.
     const noWaybill = await post(
@@ -404,6 +429,33 @@ describe('GSP sales: order → allocation → outbound review → shipment → s
       shippedByName: PEOPLE.store.name,
     });
     expect((await ship(app, store, o.id)).statusCode).toBe(409);
+    // GSP art. 96: the shipment and its transport record, as sales staff read it.
+    const shipmentRes = await get(app, `/api/v1/sales/orders/${o.id}/shipment`, sales.cookie);
+    expect(shipmentRes.statusCode, shipmentRes.body).toBe(200);
+    expect(shipmentRes.json<{ shipment: unknown }>().shipment).toEqual({
+      ...shipped.json<{ shipment: object }>().shipment,
+      orderId: o.id,
+      orderNo: 'SO-20261129-0001',
+      shipmentNo: 'SH-20261129-0001',
+      shipDate: '2026-11-29',
+      shippedByName: PEOPLE.store.name,
+      transport: {
+        mode: 'carrier',
+        carrier: '示例快运有限公司',
+        waybillNo: 'SF1234567890',
+        vehiclePlate: null,
+        driver: null,
+      },
+      consignee: {
+        name: '示例市第一人民医院',
+        address: '示例市中山路 100 号 设备科库房',
+        contact: '设备科 刘老师',
+        phone: '021-5555 0199',
+      },
+      thirdPartyLogistics: null,
+      coldChain: null,
+      remarks: '轻拿轻放',
+    });
 
     // The delivery slip carries every art. 92 field; the DataMatrix data parses back.
     const slipRes = await get(app, `/api/v1/sales/orders/${o.id}/delivery-slip`, sales.cookie);
@@ -556,6 +608,22 @@ describe('GSP sales: order → allocation → outbound review → shipment → s
         },
       ],
     });
+    // GSP art. 106: sales staff open the inspected return with its per-line quality split.
+    const returnRes = await get(app, `/api/v1/sales/returns/${ret.id}`, sales.cookie);
+    expect(returnRes.statusCode, returnRes.body).toBe(200);
+    expect(returnRes.json<{ return: ReturnView }>().return).toEqual(inspected.json<{ return: ReturnView }>().return);
+    expect(returnRes.json<{ return: ReturnView }>().return).toMatchObject({
+      id: ret.id,
+      orderId: o.id,
+      orderNo: 'SO-20261129-0001',
+      returningParty: { id: hospital, code: 'HOS-001', name: '示例市第一人民医院' },
+      reason: '医院多订',
+      transportConditions: '常温汽运，专车',
+      coldChain: null,
+      receivedByName: PEOPLE.receiver.name,
+      note: '外包装完好',
+      signatureId: expect.any(String) as string,
+    });
     const returnLedger = await get(app, '/api/v1/sales/ledgers/returns', qa.cookie);
     expect(
       returnLedger
@@ -586,6 +654,30 @@ describe('GSP sales: order → allocation → outbound review → shipment → s
     expect(disposal.json<{ disposal: { disposalDate: string; signerName: string } }>().disposal).toMatchObject({
       disposalDate: '2026-11-29',
       signerName: PEOPLE.qa.name,
+    });
+    // GSP art. 76: the destruction record reads back for the warehouse, with its witnesses and units.
+    const disposalId = disposal.json<{ disposal: { id: string } }>().disposal.id;
+    const disposalRes = await get(app, `/api/v1/sales/disposals/${disposalId}`, store.cookie);
+    expect(disposalRes.statusCode, disposalRes.body).toBe(200);
+    expect(disposalRes.json<{ disposal: unknown }>().disposal).toEqual(disposal.json<{ disposal: unknown }>().disposal);
+    expect(disposalRes.json<{ disposal: unknown }>().disposal).toMatchObject({
+      id: disposalId,
+      warehouseCode: 'WH-SH',
+      method: '破碎后交有资质单位焚烧',
+      reason: '退货验收不合格',
+      witnesses: ['孙质量', '马仓储'],
+      signatureId: expect.any(String) as string,
+      lines: [
+        {
+          productName: '冠状动脉支架系统',
+          certificateNo: '国械注准20233130001',
+          lot: 'LOTA',
+          serial: null,
+          expiryDate: '2027-12-31',
+          zone: 'nonconforming',
+          quantity: 1,
+        },
+      ],
     });
     // Qualified stock is not disposed of this way.
     const fromQualified = await post(
@@ -623,6 +715,23 @@ describe('GSP sales: order → allocation → outbound review → shipment → s
     ).toMatchObject({
       returnNo: 'SR-20261129-0001',
       lines: [{ quantity: 5 }],
+    });
+    // The return to the supplier reads back for the warehouse, with its transport record.
+    const srId = sr.json<{ supplierReturn: { id: string } }>().supplierReturn.id;
+    const srRes = await get(app, `/api/v1/sales/supplier-returns/${srId}`, store.cookie);
+    expect(srRes.statusCode, srRes.body).toBe(200);
+    expect(srRes.json<{ supplierReturn: unknown }>().supplierReturn).toEqual(
+      sr.json<{ supplierReturn: unknown }>().supplierReturn,
+    );
+    expect(srRes.json<{ supplierReturn: unknown }>().supplierReturn).toMatchObject({
+      id: srId,
+      supplier: { id: supplier, code: 'SUP-001', name: '华康医疗器械贸易有限公司' },
+      warehouseCode: 'WH-SH',
+      reason: '近效期退回供应商',
+      returnDate: '2026-11-29',
+      returnedByName: PEOPLE.qa.name,
+      transport: { mode: 'own_fleet', carrier: null, waybillNo: null, vehiclePlate: '沪A12345', driver: '赵师傅' },
+      lines: [{ lot: 'LOTB', expiryDate: '2028-06-30', zone: 'qualified', quantity: 5 }],
     });
 
     // GSP-01: posted documents are never edited or deleted, not even with database access.

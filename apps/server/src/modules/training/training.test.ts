@@ -389,7 +389,7 @@ describe('TRN-02 expiry, reminders and versions', () => {
     expect(await remind(710)).toBe(1);
   });
 
-  test('TRN-01 a new version: new takers get it, an answer to the old version is a conflict, the old completion runs to its expiry', async () => {
+  test('TRN-01 a new version: the management list shows it, new takers get it, an answer to the old version is a conflict, the old completion runs to its expiry', async () => {
     const { app, admin, clock } = await setup();
     const id = await adminId(app);
     await submit(app, admin.cookie, 'security-basics', { version: 1, answers: answers(SECURITY_BASICS) });
@@ -417,6 +417,31 @@ describe('TRN-02 expiry, reminders and versions', () => {
     expect(published.statusCode, published.body).toBe(201);
     expect(json(published)).toMatchObject({ course: { version: 2, questionCount: 1, passMark: 100 } });
     expect((await auditActions(app)).filter((e) => e.action === 'training.course.published')).toHaveLength(1);
+    // The management list shows each course at its current version; other courses are untouched.
+    const managed = await get(app, '/api/v1/training/admin/courses', admin.cookie);
+    expect(managed.statusCode, managed.body).toBe(200);
+    const courses = json<{ courses: { code: string }[] }>(managed).courses;
+    expect(courses.map((c) => c.code)).toEqual([...courses.map((c) => c.code)].sort());
+    expect(courses.find((c) => c.code === 'security-basics')).toEqual({
+      code: 'security-basics',
+      titleZh: SECURITY_BASICS.titleZh,
+      titleEn: SECURITY_BASICS.titleEn,
+      version: 2,
+      passMark: 100,
+      validityMonths: 12,
+      questionCount: 1,
+      active: true,
+      publishedAt: clock.now().toISOString(),
+    });
+    expect(courses.find((c) => c.code === 'privacy-pipl')).toMatchObject({
+      version: 1,
+      passMark: PRIVACY_PIPL.passMark,
+      questionCount: PRIVACY_PIPL.questions.length,
+      active: true,
+    });
+    // Management reads never carry quiz content, let alone the answers.
+    expect(managed.body).not.toContain('correct');
+    expect(managed.body).not.toContain('通行密钥');
 
     const view = json<{
       course: { version: number };
