@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The access matrix's success column (least privilege, LOG-01), from a test run.
 //
-// `npm test` sets MEDLEDGER_ROUTE_LOG_DIR; the test harness writes one line per successful response
+// `npm test` sets MEDLEDGER_TEST_ROUTE_LOG_DIR; the test harness writes one line per successful response
 // (route pattern, status, the audit events its request wrote). This script joins those lines with
 // the route table (apps/server/test/route-table.txt, itself checked against the live routes) and
 // requires, on every database that ran:

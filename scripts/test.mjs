@@ -65,7 +65,7 @@ for (const n of notes) console.log(`npm test: ${n}`);
 let code = 1;
 // The access matrix's success column: the harness writes every successful response here (LOG-01).
 const routeLogDir = mkdtempSync(path.join(tmpdir(), 'medledger-routes-'));
-env.MEDLEDGER_ROUTE_LOG_DIR = routeLogDir;
+env.MEDLEDGER_TEST_ROUTE_LOG_DIR = routeLogDir;
 if (!failedRequirement) {
   const reportDir = mkdtempSync(path.join(tmpdir(), 'medledger-report-'));
   const report = path.join(reportDir, 'report.json');

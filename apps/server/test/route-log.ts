@@ -6,7 +6,7 @@ import { runInBackground } from '../src/platform/background.js';
 import type { Runtime } from '../src/platform/runtime.js';
 
 /**
- * LOG-01 / the access matrix's last column: when `MEDLEDGER_ROUTE_LOG_DIR` is set (`npm test` sets
+ * LOG-01 / the access matrix's last column: when `MEDLEDGER_TEST_ROUTE_LOG_DIR` is set (`npm test` sets
  * it), every successful response of every test app is written down with the audit events its request
  * wrote — route pattern, status, actions. After the run, `scripts/access-matrix.mjs` joins these
  * lines with the route table: each route must have succeeded at least once on each database, and each
@@ -18,7 +18,7 @@ const LOG_FILE = (dir: string, dialect: string) =>
   path.join(dir, `${dialect}-${process.pid}-${randomBytes(4).toString('hex')}.jsonl`);
 
 export function routeLogObserver(runtime: Runtime, dialect: string): AppOptions['observeResponse'] {
-  const dir = process.env.MEDLEDGER_ROUTE_LOG_DIR;
+  const dir = process.env.MEDLEDGER_TEST_ROUTE_LOG_DIR;
   if (dir === undefined || dir === '') return undefined;
   const file = LOG_FILE(dir, dialect);
   return (request, reply) => {

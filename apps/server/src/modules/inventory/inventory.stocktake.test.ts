@@ -547,6 +547,25 @@ describe('GSP art. 74 in-stock maintenance checks', () => {
     expect(events.sort()).toEqual(
       ['identity.signature.applied', 'inventory.lot.held', 'inventory.maintenance.recorded'].sort(),
     );
+    // The record reads back with its checklist, lot findings and a valid signature; the list shows it.
+    const read = await get(app, `/api/v1/inventory/maintenance-checks/${check.id}`, qa.cookie);
+    expect(read.statusCode, read.body).toBe(200);
+    expect(read.json<{ check: MaintenanceCheckView }>().check).toMatchObject({
+      id: check.id,
+      areaId,
+      checkedByName: STORE.name,
+      signatureValid: true,
+      checklist: CHECKLIST,
+      lots: expect.arrayContaining([
+        expect.objectContaining({ lotId: l2, suspect: true, finding: '外包装破损' }),
+      ]) as unknown,
+    });
+    const list = await get(app, `/api/v1/inventory/maintenance-checks?areaId=${areaId}`, store.cookie);
+    expect(list.statusCode, list.body).toBe(200);
+    expect(list.json<{ checks: { id: string; suspectLots: number }[] }>().checks).toEqual([
+      expect.objectContaining({ id: check.id, suspectLots: 1 }),
+    ]);
+    expect((await get(app, '/api/v1/inventory/maintenance-checks', storeBj.cookie)).json()).toEqual({ checks: [] });
     // Append-only; another site sees nothing (404); the checker's identity cannot be supplied (400).
     await expect(sql`UPDATE inv_maintenance_lot SET suspect = 0`.execute(app.db)).rejects.toThrow(/append-only/);
     expect((await get(app, `/api/v1/inventory/maintenance-checks/${check.id}`, storeBj.cookie)).statusCode).toBe(404);

@@ -450,7 +450,7 @@ describe('keys: rotation, rewrap and retirement (CRY-04)', () => {
       rewrapped: total - 50,
       failed: 0,
       remaining: 0,
-      columns: 8,
+      columns: t.runtime.keys.sealedColumns.length,
       stopped: false,
     });
     expect(progress[0]).toEqual([0, total - 50]);
@@ -475,7 +475,9 @@ describe('keys: rotation, rewrap and retirement (CRY-04)', () => {
       }
     }
     expect(await events(t, 'keys.rewrap.completed')).toEqual([
-      expect.objectContaining({ data: { toVersion: 2, rewrapped: total - 50, columns: 8 } }),
+      expect.objectContaining({
+        data: { toVersion: 2, rewrapped: total - 50, columns: t.runtime.keys.sealedColumns.length },
+      }),
     ]);
 
     const currentRefused = await t.db
@@ -585,7 +587,7 @@ describe('keys: rotation, rewrap and retirement (CRY-04)', () => {
     });
     expect(completed[0]).toMatchObject({
       actor: { name: 'cli:keys rewrap' },
-      data: { toVersion: 2, rewrapped: 2, columns: 8 },
+      data: { toVersion: 2, rewrapped: 2, columns: t.runtime.keys.sealedColumns.length },
     });
     expect(retired[0]).toMatchObject({ actor: { name: 'cli:keys retire' }, data: { purpose: 'field', version: 1 } });
   });
@@ -608,9 +610,18 @@ describe('keys: CLI commands', () => {
     let c = capture();
     expect(await keysStatusCommand(t.runtime, c.io)).toBe(0);
     expect(c.out.join('')).toMatch(/field\s+v1\s+active, current .* 30 sealed value\(s\)/);
-    expect(c.out.join('')).toContain(
-      'Sealed columns: user_account.phoneSealed, mfa_totp.secretSealed, sms_outbox.toSealed, sms_outbox.textSealed, stored_file.sealedKey, md_rep_id_number.idNumberSealed, test_patient.name, test_patient.idNumber',
-    );
+    // Every module's sealed columns, then the test's own.
+    const listed = /Sealed columns: (.*)\n/.exec(c.out.join(''))?.[1]?.split(', ') ?? [];
+    expect(listed).toEqual(t.runtime.keys.sealedColumns.map((col) => `${col.table}.${col.column}`));
+    expect(listed.slice(0, 6)).toEqual([
+      'user_account.phoneSealed',
+      'mfa_totp.secretSealed',
+      'sms_outbox.toSealed',
+      'sms_outbox.textSealed',
+      'stored_file.sealedKey',
+      'md_rep_id_number.idNumberSealed',
+    ]);
+    expect(listed.slice(-2)).toEqual(['test_patient.name', 'test_patient.idNumber']);
     expect(c.out.join('')).toContain('Every sealed value uses the current field key v1');
 
     c = capture();
@@ -649,7 +660,9 @@ describe('keys: CLI commands', () => {
     }
     expect(c.err.join('')).toContain('\r[##############......] 70% 21/30');
     expect(c.err.join('')).toContain('\r[####################] 100% 30/30\n');
-    expect(c.out.join('')).toContain('Re-encrypted 30 value(s) in 8 sealed column(s) to the field key v2');
+    expect(c.out.join('')).toContain(
+      `Re-encrypted 30 value(s) in ${t.runtime.keys.sealedColumns.length} sealed column(s) to the field key v2`,
+    );
 
     c = capture();
     expect(await keysRetireCommand(t.runtime, c.io, { purpose: 'field', version: 2 })).toBe(1);
