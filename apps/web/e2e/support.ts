@@ -14,7 +14,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
  * localhost.
  */
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
-const BIN = path.join(ROOT, 'apps', 'server', 'bin', 'medledger.js');
+export const BIN = path.join(ROOT, 'apps', 'server', 'bin', 'medledger.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export type E2eServer = {
