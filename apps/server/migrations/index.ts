@@ -18,6 +18,7 @@ import * as m202612011300 from './202612011300-procurement-orders.js';
 import * as m202612011400 from './202612011400-sales-orders.js';
 import * as m202612011500 from './202612011500-inventory-stocktake.js';
 import * as m202612011600 from './202612011600-clinical-usage-records.js';
+import * as m202612011700 from './202612011700-inventory-stocktake-cancel.js';
 
 /** Every migration, in order. Names are `<yyyymmddHHMM>-<module>-<change>` and never change. */
 export const migrations: Readonly<Record<string, Migration>> = {
@@ -40,4 +41,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '202612011400-sales-orders': m202612011400,
   '202612011500-inventory-stocktake': m202612011500,
   '202612011600-clinical-usage-records': m202612011600,
+  '202612011700-inventory-stocktake-cancel': m202612011700,
 };

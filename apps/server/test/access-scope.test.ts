@@ -122,6 +122,7 @@ export const SCOPES: Record<string, Scope> = {
   'POST /api/v1/inventory/stocktakes/:id/submit': STOCKTAKE_TEST,
   'POST /api/v1/inventory/stocktakes/:id/approve': STOCKTAKE_TEST,
   'POST /api/v1/inventory/stocktakes/:id/reject': STOCKTAKE_TEST,
+  'POST /api/v1/inventory/stocktakes/:id/cancel': STOCKTAKE_TEST,
   'GET /api/v1/inventory/maintenance-checks/:id': STOCKTAKE_TEST,
   'GET /api/v1/clinical/usage-records/:id': CLINICAL_TEST,
   'POST /api/v1/clinical/usage-records/:id/amendments': CLINICAL_TEST,

@@ -32,7 +32,7 @@ const Code = z
 const Reason = z.string().trim().min(2).max(500);
 const LotText = z.string().trim().min(1).max(40);
 
-export const STOCKTAKE_STATUSES = ['counting', 'submitted', 'approved'] as const;
+export const STOCKTAKE_STATUSES = ['counting', 'submitted', 'approved', 'cancelled'] as const;
 export type StocktakeStatus = (typeof STOCKTAKE_STATUSES)[number];
 
 export const OpenStocktakeInput = z.strictObject({
@@ -88,6 +88,8 @@ export const StocktakeView = z.object({
   opened: Who,
   submitted: Who.nullable(),
   rejected: Who.extend({ reason: z.string() }).nullable(),
+  /** A stocktake opened by mistake, cancelled while counting: nothing was posted. */
+  cancelled: Who.extend({ reason: z.string() }).nullable(),
   approved: Who.extend({ signatureId: z.string(), recordHash: z.string(), signatureValid: z.boolean() }).nullable(),
   lines: z.array(StocktakeLineView),
   totals: z.object({
@@ -296,6 +298,12 @@ export const STOCKTAKE_AUDIT_EVENTS = {
     en: 'Stocktake sent back for recount',
     category: 'business',
     data: z.strictObject({ stocktakeId: z.string(), round: z.number().int() }),
+  },
+  'inventory.stocktake.cancelled': {
+    zh: '盘点作废（未过账）',
+    en: 'Stocktake cancelled (nothing posted)',
+    category: 'business',
+    data: z.strictObject({ stocktakeId: z.string(), number: z.string(), countedLines: z.number().int() }),
   },
   'inventory.stocktake.approved': {
     zh: '盘点差异审核通过并过账',

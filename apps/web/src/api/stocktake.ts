@@ -74,6 +74,10 @@ export function approveStocktake(id: string, input: { note?: string; code?: stri
   return apiJson(`${BASE}/${enc(id)}/approve`, StocktakeResponse, { method: 'POST', body: input });
 }
 
+export function cancelStocktake(id: string, reason: string) {
+  return apiJson(`${BASE}/${enc(id)}/cancel`, StocktakeResponse, { method: 'POST', body: { reason } });
+}
+
 export function rejectStocktake(id: string, reason: string) {
   return apiJson(`${BASE}/${enc(id)}/reject`, StocktakeResponse, { method: 'POST', body: { reason } });
 }

@@ -20,6 +20,9 @@ export type InvStocktakeTable = {
   rejectedByName: string | null;
   rejectedAt: string | null;
   rejectReason: string | null;
+  cancelledByName: string | null;
+  cancelledAt: string | null;
+  cancelReason: string | null;
   approvedBy: string | null;
   approvedByName: string | null;
   approvedAt: string | null;

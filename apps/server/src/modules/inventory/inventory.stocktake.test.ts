@@ -392,6 +392,47 @@ describe('GSP art. 77 stocktake with variance approval', () => {
     expect(ledger.map((m) => [m.kind, Number(m.quantity)])).toEqual([['stocktake_loss', -1]]);
   });
 
+  test('ATK-LOGIC a stocktake opened by mistake is cancelled while counting, with a reason: nothing posts, it cannot be counted again, and the stock can be counted afresh (LOG-01)', async () => {
+    const { app, store, storeBj, qa, sh, receive } = await setUp();
+    await receive('L1', '2027-06-30', sh.locations.A!, 5);
+    const st = await openCounted(app, store, sh.id);
+    const counted = await post(
+      app,
+      `/api/v1/inventory/stocktakes/${st.id}/counts`,
+      { lineId: st.lines[0]!.id, countedQuantity: 4 },
+      store.cookie,
+    );
+    expect(counted.statusCode, counted.body).toBe(200);
+    const cancel = (cookie: string, body: unknown) =>
+      post(app, `/api/v1/inventory/stocktakes/${st.id}/cancel`, body, cookie);
+    expect((await cancel(store.cookie, {})).statusCode).toBe(400);
+    expect((await cancel(storeBj.cookie, { reason: '开错仓库' })).statusCode).toBe(404);
+    expect((await cancel(qa.cookie, { reason: '开错仓库' })).statusCode).toBe(403);
+    const movementsBefore = await app.db.selectFrom('inv_movement').select('id').execute();
+    const res = await cancel(store.cookie, { reason: '开错仓库' });
+    expect(res.statusCode, res.body).toBe(200);
+    const cancelled = view(res);
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelled: { name: STORE.name, reason: '开错仓库' } });
+    // Its count stays on record; nothing was posted; it cannot be counted, submitted or cancelled again.
+    expect(cancelled.lines[0]!.countedQuantity).toBe(4);
+    expect(await app.db.selectFrom('inv_movement').select('id').execute()).toEqual(movementsBefore);
+    for (const [url, body] of [
+      [`/api/v1/inventory/stocktakes/${st.id}/counts`, { lineId: st.lines[0]!.id, countedQuantity: 5 }],
+      [`/api/v1/inventory/stocktakes/${st.id}/submit`, undefined],
+      [`/api/v1/inventory/stocktakes/${st.id}/cancel`, { reason: '再次作废' }],
+    ] as const) {
+      const again = await post(app, url, body, store.cookie);
+      expect(again.statusCode, url).toBe(409);
+      expect(again.json<{ message: string }>().message).toContain('is cancelled');
+    }
+    // The same stock can be counted afresh.
+    expect((await post(app, '/api/v1/inventory/stocktakes', { warehouseId: sh.id }, store.cookie)).statusCode).toBe(
+      201,
+    );
+    const events = await auditActions(app, st.id);
+    expect(events).toContain('inventory.stocktake.cancelled');
+  });
+
   test('AC-02 ATK-IDOR another site’s stocktake answers 404 to read and count; AC-04 ATK-MASS-1 mass-assignment fields are refused (400); one open stocktake per stock', async () => {
     const { app, qa, store, storeBj, sh, bj, receive } = await setUp();
     await receive('L1', '2027-06-30', sh.locations.A!, 5);

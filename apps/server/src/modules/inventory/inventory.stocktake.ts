@@ -172,6 +172,9 @@ export async function openStocktake(
       rejectedByName: null,
       rejectedAt: null,
       rejectReason: null,
+      cancelledByName: null,
+      cancelledAt: null,
+      cancelReason: null,
       approvedBy: null,
       approvedByName: null,
       approvedAt: null,
@@ -770,6 +773,29 @@ export async function rejectStocktake(ctx: Ctx, stocktakeId: string, reason: str
   return getStocktake(ctx, st.id, 'inventory.stocktake.approve');
 }
 
+/**
+ * A stocktake opened by mistake (wrong area, wrong day) is cancelled while counting, with a reason:
+ * nothing is posted, its counts stay on record, and the stock it covered can be counted again.
+ */
+export async function cancelStocktake(ctx: Ctx, stocktakeId: string, reason: string): Promise<StocktakeView> {
+  const st = await lockIn(ctx, stocktakeId, 'inventory.stocktake.count', 'counting', 'cancelled');
+  const lines = await linesOf(ctx, st.id);
+  const actor = requireActor(ctx);
+  await ctx.db
+    .updateTable('inv_stocktake')
+    .set({ status: 'cancelled', cancelledByName: actor.name, cancelledAt: ctx.now.toISOString(), cancelReason: reason })
+    .where('id', '=', st.id)
+    .execute();
+  await record(ctx, {
+    action: 'inventory.stocktake.cancelled',
+    outcome: 'success',
+    resource: { type: 'inv_stocktake', id: st.id },
+    data: { stocktakeId: st.id, number: st.number, countedLines: lines.filter((l) => l.countedBy !== null).length },
+    reason,
+  });
+  return getStocktake(ctx, st.id, 'inventory.stocktake.count');
+}
+
 /** The stocktake with its lines, variances, changed-book flags and the approval signature checked. */
 export async function getStocktake(
   ctx: Ctx,
@@ -778,7 +804,8 @@ export async function getStocktake(
 ): Promise<StocktakeView> {
   const st = await loadStocktake(ctx, id, permission);
   const lines = await linesOf(ctx, st.id);
-  const stale = st.status === 'approved' ? new Set<string>() : await staleLines(ctx, st, lines);
+  const stale =
+    st.status === 'approved' || st.status === 'cancelled' ? new Set<string>() : await staleLines(ctx, st, lines);
   const names = await ctx.db
     .selectFrom('md_warehouse as w')
     .leftJoin('md_storage_area as a', (j) => j.on('a.id', '=', st.areaId ?? ''))
@@ -866,6 +893,10 @@ export async function getStocktake(
       st.rejectedByName === null || st.rejectedAt === null
         ? null
         : { name: st.rejectedByName, at: st.rejectedAt, reason: st.rejectReason ?? '' },
+    cancelled:
+      st.cancelledByName === null || st.cancelledAt === null
+        ? null
+        : { name: st.cancelledByName, at: st.cancelledAt, reason: st.cancelReason ?? '' },
     approved,
     lines: views,
     totals: {

@@ -19,7 +19,12 @@ export const stocktakeEn: typeof stocktakeZhCN = {
     openedBy: 'Opened by',
     openedAt: 'Opened at',
     round: 'Sent back',
-    status: { counting: 'Counting', submitted: 'Awaiting approval', approved: 'Approved and posted' },
+    status: {
+      counting: 'Counting',
+      submitted: 'Awaiting approval',
+      approved: 'Approved and posted',
+      cancelled: 'Cancelled',
+    },
     uncounted: 'Not counted',
     countFor: 'Counted quantity of line {{line}}',
     lot: 'Lot / serial',
@@ -65,6 +70,12 @@ export const stocktakeEn: typeof stocktakeZhCN = {
     meaning: 'I confirm the variances of stocktake {{number}} (gain {{gain}}, loss {{loss}}) and approve posting them.',
     signConfirm: 'Sign and post',
     rejectTitle: 'Send back for recount',
+    cancel: 'Cancel this stocktake…',
+    cancelTitle: 'Cancel this stocktake',
+    cancelIntro:
+      'For a stocktake opened by mistake (wrong warehouse, area or day): nothing is posted, the counts so far stay on record, and the stock can be counted again in a new stocktake.',
+    cancelOk: 'Cancel the stocktake',
+    cancelledTitle: 'Cancelled by {{name}}',
     rejectIntro: 'Say what must be recounted; the counters recount and submit again.',
   },
   maintenance: {

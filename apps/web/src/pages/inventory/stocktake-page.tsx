@@ -24,6 +24,7 @@ import {
   approveStocktake,
   countStocktakeLine,
   rejectStocktake,
+  cancelStocktake,
   scanStocktake,
   STOCKTAKE_APPROVE_PERMISSION,
   STOCKTAKE_COUNT_PERMISSION,
@@ -182,6 +183,7 @@ export function StocktakePage() {
   const [locationId, setLocationId] = useState<string | undefined>();
   const [signing, setSigning] = useState(false);
   const [rejecting, setRejecting] = useState(false);
+  const [cancelling, setCancelling] = useState(false);
   const [note, setNote] = useState('');
   const refresh = () => queryClient.invalidateQueries({ queryKey: inventoryKey });
   const submit = useMutation({ mutationFn: () => submitStocktake(id), onSuccess: refresh });
@@ -226,6 +228,15 @@ export function StocktakePage() {
         )}
         <Descriptions.Item label={t('stocktake.totals')}>{t('stocktake.totalsText', st.totals)}</Descriptions.Item>
       </Descriptions>
+      {st.cancelled !== null && (
+        <Alert
+          type="info"
+          showIcon
+          data-testid="stocktake-cancelled"
+          title={t('stocktake.cancelledTitle', { name: st.cancelled.name })}
+          description={st.cancelled.reason}
+        />
+      )}
       {st.rejected !== null && st.status === 'counting' && (
         <Alert
           type="warning"
@@ -234,7 +245,7 @@ export function StocktakePage() {
           description={st.rejected.reason}
         />
       )}
-      {st.totals.changed > 0 && st.status !== 'approved' && (
+      {st.totals.changed > 0 && st.status !== 'approved' && st.status !== 'cancelled' && (
         <Alert type="error" showIcon data-testid="book-changed" title={t('stocktake.changedWarning', st.totals)} />
       )}
       {canCount && (
@@ -326,9 +337,14 @@ export function StocktakePage() {
           <Space orientation="vertical" className="ml-form-top ml-full-width">
             <Typography.Text strong>{t('stocktake.foundTitle')}</Typography.Text>
             <FoundForm stocktake={st} locations={locations} />
-            <Button type="primary" loading={submit.isPending} onClick={() => submit.mutate()}>
-              {t('stocktake.submit')}
-            </Button>
+            <Space>
+              <Button type="primary" loading={submit.isPending} onClick={() => submit.mutate()}>
+                {t('stocktake.submit')}
+              </Button>
+              <Button danger onClick={() => setCancelling(true)}>
+                {t('stocktake.cancel')}
+              </Button>
+            </Space>
             {submit.isError && <GspErrorAlert error={submit.error} />}
           </Space>
         )}
@@ -369,6 +385,18 @@ export function StocktakePage() {
           void refresh();
         }}
         onCancel={() => setSigning(false)}
+      />
+      <ReasonModal
+        open={cancelling}
+        title={t('stocktake.cancelTitle')}
+        intro={t('stocktake.cancelIntro')}
+        okText={t('stocktake.cancelOk')}
+        onConfirm={(reason) => cancelStocktake(st.id, reason)}
+        onDone={() => {
+          setCancelling(false);
+          void refresh();
+        }}
+        onCancel={() => setCancelling(false)}
       />
       <ReasonModal
         open={rejecting}

@@ -50,6 +50,7 @@ const stocktake = (over: Partial<StocktakeView> = {}): StocktakeView => ({
   opened: { name: '赵仓管', at: '2026-11-29T02:00:00.000Z' },
   submitted: null,
   rejected: null,
+  cancelled: null,
   approved: null,
   lines: [
     line({ countedQuantity: 4, variance: -1, countedByName: '赵仓管' }),
@@ -176,6 +177,42 @@ describe('stocktake and maintenance screens', SLOW, () => {
     expect(await screen.findByText(/1 line\(s\) not counted yet/)).toBeTruthy();
     // Keepers get no approval buttons.
     expect(screen.queryByText('签名审核通过', { selector: 'button span' })).toBeNull();
+  });
+
+  it('ATK-LOGIC a keeper cancels a stocktake opened by mistake, with a reason; the cancelled stocktake says who and why and offers no counting', async () => {
+    const st = stocktake();
+    const cancellations: unknown[] = [];
+    let current = st;
+    mockApi({
+      'GET /api/v1/session': session(['inventory.stock.read', 'inventory.stocktake.count']),
+      'GET /api/v1/master-data/warehouses': { status: 200, body: { warehouses: [warehouse] } },
+      'GET /api/v1/master-data/products': { status: 200, body: { total: 1, products: [stent] } },
+      [`GET /api/v1/inventory/stocktakes/${st.id}`]: () => ({ status: 200, body: { stocktake: current } }),
+      [`POST /api/v1/inventory/stocktakes/${st.id}/cancel`]: (init) => {
+        const body = JSON.parse(init?.body as string) as { reason: string };
+        cancellations.push(body);
+        current = {
+          ...st,
+          status: 'cancelled',
+          cancelled: { name: '王仓管', at: '2026-11-29T03:00:00.000Z', reason: body.reason },
+        };
+        return { status: 200, body: { stocktake: current } };
+      },
+    });
+    renderApp(`/inventory/stocktakes/${st.id}`);
+    expect(await screen.findByText('盘点单 PD-20261129-0001', { exact: false, selector: 'h2' })).toBeTruthy();
+    fireEvent.click(button(document.body, '作废本次盘点…'));
+    const modal = (await screen.findByText('作废本次盘点', { selector: '.ant-modal-title' })).closest<HTMLElement>(
+      '.ant-modal',
+    )!;
+    fireEvent.change(within(modal).getByLabelText('原因'), { target: { value: '开错仓库' } });
+    fireEvent.click(button(modal, '作废盘点'));
+    await waitFor(() => expect(cancellations).toEqual([{ reason: '开错仓库' }]));
+    const notice = await screen.findByTestId('stocktake-cancelled');
+    expect(notice.textContent).toContain('已由 王仓管 作废');
+    expect(notice.textContent).toContain('开错仓库');
+    expect(screen.getByText('已作废', { selector: '[data-status]' })).toBeTruthy();
+    expect(screen.queryByText('提交审核', { selector: 'button span' })).toBeNull();
   });
 
   it('GSP-04 ATK-LOGIC QA approves with a signature; the counter’s own approval is refused with the reason; a recount request needs a reason', async () => {

@@ -11,7 +11,12 @@ import { formatLocalTime } from '../../app/format';
 import { useCurrentSession } from '../../app/session';
 import { GspErrorAlert } from '../gsp/gsp-format';
 
-const STATUS_COLOURS: Record<StocktakeStatus, string> = { counting: 'blue', submitted: 'orange', approved: 'green' };
+const STATUS_COLOURS: Record<StocktakeStatus, string> = {
+  counting: 'blue',
+  submitted: 'orange',
+  approved: 'green',
+  cancelled: 'default',
+};
 
 /** The status of a stocktake as a coloured tag. */
 export function StocktakeStatusTag({ status }: { status: StocktakeStatus }) {
@@ -112,7 +117,7 @@ export function StocktakesPage() {
           className="ml-select-status ml-toolbar"
           placeholder={t('stocktake.statusFilter')}
           aria-label={t('stocktake.statusFilter')}
-          options={(['counting', 'submitted', 'approved'] as const).map((s) => ({
+          options={(['counting', 'submitted', 'approved', 'cancelled'] as const).map((s) => ({
             value: s,
             label: t(`stocktake.status.${s}`),
           }))}
