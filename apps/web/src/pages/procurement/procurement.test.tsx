@@ -68,8 +68,10 @@ describe('procurement screens', SLOW, () => {
     expect(bodies).toHaveLength(0);
 
     fireEvent.change(within(drawer).getByLabelText('单价（元） 2'), { target: { value: '19.9' } });
-    await waitFor(() => expect(within(drawer).getByTestId('line-amount-0').textContent).toBe('¥42,006.00'));
-    expect(within(drawer).getByTestId('order-total').textContent).toBe('¥42,105.50');
+    // Amounts follow the watched form values, which settle after the change event.
+    await waitFor(() => expect(within(drawer).getByTestId('line-amount-1').textContent).toBe('¥99.50'));
+    await waitFor(() => expect(within(drawer).getByTestId('order-total').textContent).toBe('¥42,105.50'));
+    expect(within(drawer).getByTestId('line-amount-0').textContent).toBe('¥42,006.00');
     fireEvent.click(button(document.body, '保存草稿'));
     await waitFor(() => expect(bodies).toHaveLength(1));
     expect(bodies[0]).toEqual({
