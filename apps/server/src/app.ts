@@ -23,6 +23,7 @@ import { CLINICAL_SEALED_COLUMNS, clinicalRoutes } from './modules/clinical/inde
 import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
+import { DEFAULT_ADMIN_ACCESS } from './platform/http/admin-access.js';
 import { systemCtx, type Authenticator } from './platform/http/ctx.js';
 import { DEFAULT_UPLOAD_MAX_BYTES, getActor, registerRoutes, type AnyRouteDef } from './platform/http/route.js';
 import { createHttpApp, type HttpOptions, type RefusedRequest } from './platform/http/server.js';
@@ -132,6 +133,10 @@ export type AppOptions = {
     webDir: string;
     /** FILE-01: the most any upload route accepts; {@link DEFAULT_UPLOAD_MAX_BYTES} when absent. */
     uploadMaxBytes?: number;
+    /** AC-11: management networks (loopback only when absent). */
+    adminNetworks?: readonly string[];
+    /** AC-11: `passkey` makes administration need a passkey sign-in. */
+    adminMfa?: 'any' | 'passkey';
   };
   authenticate?: Authenticator;
   tls?: HttpOptions['tls'];
@@ -223,6 +228,10 @@ export async function buildApp(options: AppOptions): Promise<{ app: FastifyInsta
     bodyLimitBytes: options.settings.bodyLimitBytes,
     trustedProxies: options.settings.trustedProxies,
     publicOrigin: new URL(options.settings.publicUrl).origin,
+    adminAccess: {
+      networks: options.settings.adminNetworks ?? DEFAULT_ADMIN_ACCESS.networks,
+      mfa: options.settings.adminMfa ?? DEFAULT_ADMIN_ACCESS.mfa,
+    },
     onRefused: auditRefusal(runtime),
     ...(options.tls ? { tls: options.tls } : {}),
   });

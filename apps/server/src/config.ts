@@ -62,6 +62,12 @@ export const ConfigSchema = z.strictObject({
   tlsCertFile: z.string().min(1).optional(),
   tlsKeyFile: z.string().min(1).optional(),
   trustedProxies: listOf(cidr).default([]),
+  /** AC-11: management networks; administrative routes refuse every other source. Loopback only by default. */
+  adminNetworks: listOf(cidr)
+    .refine((list) => list.length > 0, 'list at least one management network (127.0.0.1 is the server itself)')
+    .default(['127.0.0.1', '::1']),
+  /** AC-11: `passkey` lets administrators administer only after a passkey sign-in (phishing-resistant). */
+  adminMfa: z.enum(['any', 'passkey']).default('any'),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   bodyLimitBytes: wholeNumber(1024, 20 * 1024 * 1024, ' bytes').default(1024 * 1024),
   /** FILE-01: largest document upload (scans, certificates), in MiB; enforced while the body is read. */
@@ -192,6 +198,8 @@ export const ENV_NAMES: Readonly<Record<keyof ParsedConfig, string>> = {
   tlsCertFile: 'MEDLEDGER_TLS_CERT_FILE',
   tlsKeyFile: 'MEDLEDGER_TLS_KEY_FILE',
   trustedProxies: 'MEDLEDGER_TRUSTED_PROXIES',
+  adminNetworks: 'MEDLEDGER_ADMIN_NETWORKS',
+  adminMfa: 'MEDLEDGER_ADMIN_MFA',
   logLevel: 'MEDLEDGER_LOG_LEVEL',
   bodyLimitBytes: 'MEDLEDGER_BODY_LIMIT_BYTES',
   uploadMaxMb: 'MEDLEDGER_UPLOAD_MAX_MB',

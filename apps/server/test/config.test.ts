@@ -47,6 +47,27 @@ describe('configuration', () => {
     });
   });
 
+  test('AC-11 management networks: loopback by default; a list of addresses and ranges; bad or empty lists refused', () => {
+    const r = loadConfig({ env: {} });
+    expect(r.ok && r.config.adminNetworks).toEqual(['127.0.0.1', '::1']);
+    expect(r.ok && r.config.adminMfa).toBe('any');
+    const set = loadConfig({
+      env: { MEDLEDGER_ADMIN_NETWORKS: '10.20.0.0/16, 192.0.2.7, fd00::/8', MEDLEDGER_ADMIN_MFA: 'passkey' },
+    });
+    expect(set.ok && set.config.adminNetworks).toEqual(['10.20.0.0/16', '192.0.2.7', 'fd00::/8']);
+    expect(set.ok && set.config.adminMfa).toBe('passkey');
+    for (const [name, bad] of [
+      ['MEDLEDGER_ADMIN_NETWORKS', '10.0.0.0/33'],
+      ['MEDLEDGER_ADMIN_NETWORKS', 'intranet'],
+      ['MEDLEDGER_ADMIN_NETWORKS', ' , '],
+      ['MEDLEDGER_ADMIN_MFA', 'sms'],
+    ] as const) {
+      const refused = loadConfig({ env: { [name]: bad } });
+      expect(refused.ok, `${name}=${bad}`).toBe(false);
+      if (!refused.ok) expect(refused.problems.join('\n')).toContain(name);
+    }
+  });
+
   test('FILE-01 FILE-02 uploads: 10 MiB by default, 1–20 MiB allowed, stored in <data>/files, never inside the web UI folder', () => {
     const r = loadConfig({ env: {}, cwd: '/srv/app' });
     expect(r.ok && r.config.uploadMaxMb).toBe(10);

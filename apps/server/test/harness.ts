@@ -123,6 +123,9 @@ export async function buildTestApp(
     extraRoutes?: readonly AnyRouteDef[];
     clock?: Clock;
     trustedProxies?: string[];
+    /** AC-11 management networks; loopback (the default) unless given. */
+    adminNetworks?: string[];
+    adminMfa?: 'any' | 'passkey';
     webDir?: string;
     checkpointEvents?: number;
     /** Columns sealed by `keys` in test tables (create them in beforeBuild). */
@@ -178,6 +181,8 @@ export async function buildTestApp(
       settings: {
         bodyLimitBytes: 1024 * 1024,
         trustedProxies: options.trustedProxies ?? [],
+        ...(options.adminNetworks ? { adminNetworks: options.adminNetworks } : {}),
+        ...(options.adminMfa ? { adminMfa: options.adminMfa } : {}),
         publicUrl: 'https://localhost:8443',
         webDir: options.webDir ?? FIXTURE_WEB_DIR,
         uploadMaxBytes,

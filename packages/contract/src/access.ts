@@ -276,6 +276,24 @@ export const DELEGABLE_BUSINESS_PERMISSIONS: ReadonlySet<Permission> = new Set(
     .filter((p) => !NEVER_DELEGATED_PREFIXES.some((prefix) => p.startsWith(prefix))),
 );
 
+/**
+ * AC-11: the administrative interfaces are the routes guarded by these permissions — those that
+ * only the three separated administrators hold (user accounts, grants, the audit trail, break-glass
+ * review). They answer only to requests from the management networks and, where configured, only
+ * to a passkey sign-in. A permission a business role also holds (e.g. system information for the
+ * enterprise head) is not administrative.
+ */
+export const ADMINISTRATIVE_PERMISSIONS: ReadonlySet<Permission> = (() => {
+  const roles = BUILTIN_ROLES as readonly RoleDefinition[];
+  const business = new Set(roles.filter((r) => r.adminClass === undefined).flatMap((r) => r.permissions));
+  return new Set(
+    roles
+      .filter((r) => r.adminClass !== undefined)
+      .flatMap((r) => r.permissions)
+      .filter((p) => !business.has(p)),
+  );
+})();
+
 export function roleDefinition(code: string): RoleDefinition | undefined {
   return (BUILTIN_ROLES as readonly RoleDefinition[]).find((r) => r.code === code);
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { SecureContextOptions } from 'node:tls';
 import { AppError, isAppError } from '../errors.js';
 import { uuidv7 } from '../ids.js';
+import { adminAccessGuard, DEFAULT_ADMIN_ACCESS, type AdminAccessPolicy } from './admin-access.js';
 import type { Authenticator } from './ctx.js';
 import { API_CSP, STATIC_SECURITY_HEADERS } from './headers.js';
 import { parseJsonBody } from './json-body.js';
@@ -26,6 +27,8 @@ export type HttpOptions = {
   trustedProxies: readonly string[];
   /** The origin browsers use (e.g. https://localhost:8443); cross-origin writes are refused. */
   publicOrigin: string;
+  /** AC-11: where administrative routes may be used from, and with which sign-in; loopback only when absent. */
+  adminAccess?: AdminAccessPolicy;
   /** Called after a refused or failed request has been answered (for the audit trail). */
   onRefused?: (refused: RefusedRequest) => Promise<void>;
   /** TLS material; omitted only by tests that use `inject`. */
@@ -78,6 +81,7 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
     done(null, body);
   });
 
+  const checkAdminAccess = adminAccessGuard(options.adminAccess ?? DEFAULT_ADMIN_ACCESS);
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.medledger;
     if (access === undefined) return; // no such route: the not-found handler answers
@@ -92,6 +96,7 @@ export function createHttpApp(options: HttpOptions): FastifyInstance {
       if (suspended !== undefined) throw new AppError('training_required', suspended);
       throw new AppError('forbidden', `Your roles do not include the permission "${access.permission}" needed here.`);
     }
+    if (access.permission !== null) checkAdminAccess(request.ip, actor, access.permission);
   });
 
   // After authentication and the permission check, before the body is read: a body of the wrong

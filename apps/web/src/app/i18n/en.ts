@@ -689,6 +689,10 @@ export const en: Resources = {
       'The daily limit of text-message codes has been reached. Use the authenticator app or a recovery code, or try again tomorrow.',
     training_required:
       'This permission needs current security training. Complete the course in the Training centre, then try again.',
+    admin_network_refused:
+      'Administration is only possible from a management workstation. Your computer is not on the management network; use an administration workstation or ask the system administrator to add your network.',
+    admin_passkey_required:
+      'Administration needs a sign-in with a passkey (security key or fingerprint), which phishing sites cannot copy. Sign out and sign in with your passkey, or add one under Account security first.',
     setup_token_invalid:
       'The setup link is invalid or has expired. Restart the server, or run medledger admin setup-token.',
     integrity_failed:

@@ -645,6 +645,10 @@ export const zhCN = {
     sms_code_expired: '验证码已过期或已被新的验证码取代，请重新获取验证码。',
     sms_limit_reached: '今日短信验证码发送次数已达上限。请使用身份验证器应用或恢复码，或明天再试。',
     training_required: '此权限需要先完成（或重新完成）相关安全培训。请到“培训”页面完成课程后再试。',
+    admin_network_refused:
+      '管理功能只能在管理终端上使用。您的电脑不在管理网络内，请到管理终端操作，或请系统管理员将您的网络加入管理网络。',
+    admin_passkey_required:
+      '管理功能需要使用通行密钥（安全密钥或指纹）登录，钓鱼网站无法仿冒。请退出后用通行密钥重新登录；如尚未添加，请先在“账号安全”中添加。',
     setup_token_invalid: '设置链接无效或已过期。请重启服务器，或运行 medledger admin setup-token。',
     integrity_failed: '加密数据完整性校验失败，已通知安全管理员。请联系管理员并提供请求编号。',
     rate_limited: '操作过于频繁，请稍后再试。',
