@@ -106,4 +106,28 @@ describe('every screen opens in the browser under the CSP', () => {
     },
     300_000,
   );
+
+  test('PRIV-11 PRIV-07 ATK-PRIV after every screen (patients, users, parties) the browser keeps no personal data: only the language and the signed-in flag, no readable cookie', async () => {
+    const { page } = watched;
+    // The clinical list shows patients masked; then look at what the browser stored.
+    await page.goto(`${base}/clinical`);
+    await page.locator('h2').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    const stored = await page.evaluate(async () => {
+      const entries = (s: Storage) => Object.fromEntries(Object.keys(s).map((k) => [k, s.getItem(k)]));
+      return {
+        local: entries(localStorage),
+        session: entries(sessionStorage),
+        cookie: document.cookie,
+        indexedDb: (await indexedDB.databases()).map((d) => d.name),
+        caches: await caches.keys(),
+      };
+    });
+    expect(Object.keys(stored.local)).toEqual(['medledger.lang']);
+    expect(stored.local['medledger.lang']).toMatch(/^(en|zh-CN)$/);
+    expect(stored.session).toEqual({ 'medledger.signedIn': '1' });
+    expect(stored.cookie).toBe(''); // the session cookie is HttpOnly
+    expect(stored.indexedDb).toEqual([]);
+    expect(stored.caches).toEqual([]);
+  });
 });
