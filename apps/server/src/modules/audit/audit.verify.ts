@@ -1,4 +1,4 @@
-import { createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createPublicKey, timingSafeEqual, verify as verifySignature } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Runtime } from '../../platform/runtime.js';
@@ -21,6 +21,13 @@ export type VerifyReport = {
   firstBadIndex: number | null;
   problems: string[];
 };
+
+/** CRY-08: a stored MAC (hex) against the one computed now, in constant time. */
+function macMatches(computed: string, stored: string): boolean {
+  const a = Buffer.from(computed, 'hex');
+  const b = Buffer.from(stored, 'hex');
+  return a.length === 32 && b.length === 32 && stored.length === 64 && timingSafeEqual(a, b);
+}
 
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
@@ -117,7 +124,7 @@ export async function verifyAuditTrail(
         leaf = leafHashOf(row.canonical);
         if (leaf.toString('hex') !== row.leafHash) {
           bad(index, `the event at index ${index} was altered: it no longer hashes to its sealed leaf`);
-        } else if (runtime.audit.mac(leaf) !== row.mac) {
+        } else if (!macMatches(runtime.audit.mac(leaf), row.mac)) {
           bad(index, `the event at index ${index} carries an invalid MAC: MedLedger did not write it`);
         }
       }
@@ -136,7 +143,7 @@ export async function verifyAuditTrail(
   // Events recorded but not yet sealed must still carry a valid MAC (a forged insert does not).
   const unsealed = await repo.unsealedEvents(db, 0, 1_000_000);
   for (const e of unsealed) {
-    if (runtime.audit.mac(leafHashOf(e.canonical)) !== e.mac) {
+    if (!macMatches(runtime.audit.mac(leafHashOf(e.canonical)), e.mac)) {
       problems.push(`unsealed event ${e.id} (sequence ${e.seq}) carries an invalid MAC: MedLedger did not write it`);
       firstBadIndex = firstBadIndex ?? size;
     }
