@@ -106,6 +106,20 @@ describe('CFG-02 / TLS-03 security headers', () => {
   });
 });
 
+describe('CFG-04 only the methods in use', () => {
+  test('CFG-04 TRACE is never answered with the request and OPTIONS is not served (no CORS)', async () => {
+    for (const method of ['TRACE', 'OPTIONS'] as const) {
+      for (const url of ['/api/v1/session', '/api/v1/system/info', '/']) {
+        const res = await t.app.inject({ method, url, headers: { cookie: '__Host-sid=secret-cookie-value' } });
+        expect([404, 405], `${method} ${url}`).toContain(res.statusCode);
+        expect(res.body).not.toContain('secret-cookie-value');
+        expect(res.headers['access-control-allow-origin']).toBeUndefined();
+        expect(res.headers['access-control-allow-methods']).toBeUndefined();
+      }
+    }
+  });
+});
+
 describe('CFG-03 / ATK-CSRF same-origin writes; CFG-06 client IP', () => {
   test('ATK-CSRF-1 a cross-site or foreign-origin write is refused before the handler', async () => {
     const cases = [

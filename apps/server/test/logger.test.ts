@@ -20,7 +20,7 @@ describe('LOG-02 log redaction', () => {
     });
   });
 
-  test('the logger writes redacted JSON lines; ATK-LOGI newlines stay inside one escaped field', () => {
+  test('LOG-03 the logger writes redacted JSON lines; ATK-LOGI newlines stay inside one escaped field', () => {
     const lines: string[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _e, cb) {

@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
+import { randomPooled } from '../../platform/ids.js';
 import { ADMIN, cookieOf, firstAdmin, post } from '../../../test/identity-helpers.js';
 import { issueSetupToken } from './identity.actions.js';
 import { z } from 'zod';
@@ -282,6 +283,22 @@ describe('SESS sessions', () => {
     const header = String(created.headers['set-cookie']);
     expect(header).toMatch(/^__Host-sid=[A-Za-z0-9_-]{43}; Path=\/; Secure; HttpOnly; SameSite=Strict$/);
     expect(header).not.toMatch(/Domain/i);
+  });
+
+  test('SESS-01 session ids are 256 random bits (43 base64url characters), unique, opaque (no JWT), and stored only as a digest', async () => {
+    const ids = new Set(Array.from({ length: 10_000 }, () => randomPooled(32).toString('base64url')));
+    expect(ids.size).toBe(10_000);
+    for (const id of [...ids].slice(0, 100)) expect(id).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    t = await buildTestApp();
+    const { cookie } = await firstAdmin(t);
+    const token = cookie.slice('__Host-sid='.length);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(token).not.toContain('.'); // not a JWT: nothing a client could decode or forge
+    const rows = await t.db.selectFrom('auth_session').selectAll().execute();
+    expect(rows.length).toBeGreaterThan(0);
+    expect(JSON.stringify(rows)).not.toContain(token);
+    const { createHash } = await import('node:crypto');
+    expect(rows.map((r) => r.tokenHash)).toContain(createHash('sha256').update(token).digest('hex'));
   });
 
   test('SESS-03 ATK-SESS-1 a planted session cookie is never adopted', async () => {
