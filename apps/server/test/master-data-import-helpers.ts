@@ -1,4 +1,4 @@
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { expect } from 'vitest';
 import {
@@ -189,4 +189,26 @@ export function zipOf(entries: { name: string; data: Buffer; declaredSize?: numb
   end.writeUInt32LE(dir.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, dir, end]);
+}
+
+/** The entries of a zip archive (stored or deflated), read through its central directory. */
+export function unzipOf(bytes: Buffer): { name: string; data: Buffer }[] {
+  let eocd = bytes.length - 22;
+  while (eocd >= 0 && bytes.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  if (eocd < 0) throw new Error('no zip directory');
+  const count = bytes.readUInt16LE(eocd + 10);
+  let p = bytes.readUInt32LE(eocd + 16);
+  const out: { name: string; data: Buffer }[] = [];
+  for (let k = 0; k < count; k++) {
+    const method = bytes.readUInt16LE(p + 10);
+    const compressed = bytes.readUInt32LE(p + 20);
+    const nameLength = bytes.readUInt16LE(p + 28);
+    const name = bytes.toString('utf8', p + 46, p + 46 + nameLength);
+    const local = bytes.readUInt32LE(p + 42);
+    const start = local + 30 + bytes.readUInt16LE(local + 26) + bytes.readUInt16LE(local + 28);
+    const raw = bytes.subarray(start, start + compressed);
+    out.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
+    p += 46 + nameLength + bytes.readUInt16LE(p + 30) + bytes.readUInt16LE(p + 32);
+  }
+  return out;
 }

@@ -22,6 +22,7 @@ import {
   productCells,
   settle,
   upload,
+  unzipOf,
   uploadAndValidate,
   xlsxOf,
   zipOf,
@@ -460,6 +461,40 @@ describe('FILE-01 GSP-03 spreadsheet import of quality master data', () => {
       headers: { cookie: qa.cookie, 'content-type': 'text/csv' },
     });
     expect(elsewhere.statusCode).toBe(415);
+  });
+
+  test('VAL-07 a workbook whose XML declares a DTD (external entity, billion laughs; any case, UTF-16) is refused before any XML parser reads it', async () => {
+    const { app, qa } = await setUp();
+    const good = await xlsxOf(headerOf('products'), [productCells(1)]);
+    const parts = unzipOf(good);
+    const sheet = parts.find((p) => p.name === 'xl/worksheets/sheet1.xml')!;
+    expect(sheet.data.toString('utf8')).toMatch(/^<\?xml[^>]*\?>/);
+    // The same workbook, its sheet XML given a prologue after the XML declaration.
+    const withPrologue = (prologue: string, encoding: 'utf8' | 'utf16le' = 'utf8') => {
+      const xml = sheet.data.toString('utf8').replace(/^(<\?xml[^>]*\?>)/, `$1${prologue}`);
+      const data =
+        encoding === 'utf8'
+          ? Buffer.from(xml)
+          : Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(xml, 'utf16le')]);
+      return zipOf(parts.map((p) => (p === sheet ? { name: p.name, data } : p)));
+    };
+    const attacks = {
+      externalEntity: withPrologue('<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'),
+      lowerCase: withPrologue('<!doctype worksheet [<!entity xxe SYSTEM "file:///etc/hostname">]>'),
+      billionLaughs: withPrologue(
+        `<!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]>`,
+      ),
+      utf16: withPrologue('<!DOCTYPE worksheet [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>', 'utf16le'),
+    };
+    for (const [name, bytes] of Object.entries(attacks)) {
+      const res = await upload(app, qa, 'products', bytes);
+      expect(res.statusCode, name).toBe(415);
+      expect(res.json<{ message: string }>().message, name).toMatch(/document type or entities/);
+    }
+    expect(await app.db.selectFrom('md_import').select('id').execute()).toHaveLength(0);
+    // The same workbook rebuilt without a prologue is accepted and validates.
+    const rebuilt = await uploadAndValidate(app, qa, 'products', withPrologue(''));
+    expect(rebuilt).toMatchObject({ status: 'validated', rows: 1 });
   });
 
   test('FILE-01 the template has Chinese and English headers and a help sheet; filled in, it imports without errors', async () => {

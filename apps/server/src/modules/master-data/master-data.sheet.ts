@@ -108,6 +108,35 @@ const tooBig = () =>
 const notXlsx = (why: string) =>
   new AppError('unsupported_media_type', `The file is not a readable .xlsx workbook (${why}).`);
 
+// VAL-07: a workbook part never needs a DTD. One that declares a document type or entities (external
+// entities reading files, "billion laughs" expansion) is refused before any XML parser sees it — in
+// any letter case, and in the UTF-16 spellings too.
+const DTD_KEYWORDS = ['DOCTYPE', 'ENTITY'];
+const MARKUP_OPENERS: readonly { opener: Buffer; unit: number; offset: number }[] = [
+  { opener: Buffer.from('<!', 'latin1'), unit: 1, offset: 0 },
+  { opener: Buffer.from('<!', 'utf16le'), unit: 2, offset: 0 },
+  { opener: Buffer.from('<!', 'utf16le').swap16(), unit: 2, offset: 1 },
+];
+
+function declaresDtd(part: Buffer): boolean {
+  for (const { opener, unit, offset } of MARKUP_OPENERS) {
+    for (let at = part.indexOf(opener); at >= 0; at = part.indexOf(opener, at + 1)) {
+      const after = at + opener.length;
+      const word = (length: number) => {
+        let out = '';
+        for (let k = 0; k < length; k++) out += String.fromCharCode(part[after + k * unit + offset] ?? 0);
+        return out.toUpperCase();
+      };
+      if (DTD_KEYWORDS.some((keyword) => word(keyword.length) === keyword)) return true;
+    }
+  }
+  return false;
+}
+
+function refuseDtd(part: Buffer): void {
+  if (declaresDtd(part)) throw notXlsx('a part declares a document type or entities, which workbooks never need');
+}
+
 /**
  * Checks the zip container before any spreadsheet code reads it: magic bytes, entry count, no
  * encryption or ZIP64, declared sizes and ratios within limits — and every entry inflated with
@@ -159,8 +188,11 @@ export function inspectXlsxZip(bytes: Buffer): void {
         throw notXlsx('damaged compressed data');
       }
       if (inflated.length !== size) throw notXlsx('entry size does not match');
+      refuseDtd(inflated);
     } else if (method === 0 && compressed !== size) {
       throw notXlsx('entry size does not match');
+    } else if (method === 0) {
+      refuseDtd(bytes.subarray(dataStart, dataStart + compressed));
     }
     p += 46 + nameLength + extraLength + commentLength;
   }
