@@ -510,3 +510,24 @@ export const AuditStatusResponse = z.object({
   origin: z.string(),
 });
 export type AuditStatusResponse = z.infer<typeof AuditStatusResponse>;
+
+/**
+ * LOG-11 access transparency (PIPL art. 45): the audit actions by which somebody else saw or changed
+ * a user's own personal data. Each names the account as its resource.
+ */
+export const PERSONAL_DATA_ACCESS_ACTIONS = ['identity.user.revealed', 'identity.user.updated'] as const;
+
+/** `GET /api/v1/audit/my-personal-data`: who saw or changed my personal data, newest first. */
+export const MyPersonalDataAccessResponse = z.object({
+  events: z.array(
+    z.object({
+      at: z.string(),
+      action: z.enum(PERSONAL_DATA_ACCESS_ACTIONS),
+      /** Who did it (name and login-free id), or null for MedLedger itself. */
+      actor: z.object({ id: z.string(), name: z.string() }).nullable(),
+      fields: z.array(z.string()),
+      purpose: z.string().nullable(),
+    }),
+  ),
+});
+export type MyPersonalDataAccessResponse = z.infer<typeof MyPersonalDataAccessResponse>;

@@ -3,10 +3,13 @@ import {
   AuditSearchQuery,
   AuditSearchResponse,
   AuditStatusResponse,
+  MyPersonalDataAccessResponse,
+  PERSONAL_DATA_ACCESS_ACTIONS,
   type AuditEventView,
 } from '@medledger/contract';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors.js';
+import { requireActor } from '../../platform/http/ctx.js';
 import { route, type AnyRouteDef } from '../../platform/http/route.js';
 import type { AuditEvent } from './audit.record.js';
 import { inclusionProof } from './audit.merkle.js';
@@ -33,6 +36,41 @@ function toView(canonical: string, index: number | null): AuditEventView {
 }
 
 export const auditRoutes: AnyRouteDef[] = [
+  route({
+    method: 'GET',
+    url: '/api/v1/audit/my-personal-data',
+    signedIn: true,
+    summary: 'LOG-11: who saw or changed your own personal data (the latest 100), from the audit trail',
+    response: MyPersonalDataAccessResponse,
+    handler: async (ctx) => {
+      const me = requireActor(ctx).id;
+      const rows = await ctx.db
+        .selectFrom('audit_index as i')
+        .innerJoin('audit_event as e', 'e.seq', 'i.seq')
+        .select(['e.canonical'])
+        .where('i.resourceType', '=', 'user_account')
+        .where('i.resourceId', '=', me)
+        .where('i.action', 'in', [...PERSONAL_DATA_ACCESS_ACTIONS])
+        .where('i.outcome', '=', 'success')
+        .where((eb) => eb.or([eb('i.actorId', 'is', null), eb('i.actorId', '!=', me)]))
+        .orderBy('i.seq', 'desc')
+        .limit(100)
+        .execute();
+      return {
+        events: rows.map((r) => {
+          const e = JSON.parse(r.canonical) as AuditEvent;
+          const data = e.data as { fields?: unknown; purpose?: unknown };
+          return {
+            at: e.at,
+            action: e.action as (typeof PERSONAL_DATA_ACCESS_ACTIONS)[number],
+            actor: e.actor === null ? null : { id: e.actor.id, name: e.actor.name },
+            fields: Array.isArray(data.fields) ? data.fields.filter((f): f is string => typeof f === 'string') : [],
+            purpose: typeof data.purpose === 'string' ? data.purpose : null,
+          };
+        }),
+      };
+    },
+  }),
   route({
     method: 'GET',
     url: '/api/v1/audit/events',

@@ -444,6 +444,25 @@ export const en: Resources = {
     invalid: 'The code is not valid. Enter the code the app shows now (and check the phone’s clock).',
     sessionEnded: 'Your session has ended. Please sign in again.',
   },
+  dataAccess: {
+    title: 'Who has seen my personal data',
+    intro:
+      'Every time somebody else looks at your full phone number or e-mail, or changes your account details, it is recorded in the audit trail and listed here (PIPL art. 45). If something looks wrong, tell the security administrator.',
+    none: 'Nobody else has seen or changed your personal data.',
+    system: 'MedLedger',
+    purpose: 'Purpose: {{purpose}}',
+    action: {
+      revealed: '{{name}} viewed your full contact details',
+      updated: '{{name}} changed your account details',
+    },
+    field: {
+      phone: 'Phone',
+      email: 'E-mail',
+      name: 'Name',
+      organisation: 'Department',
+      employmentEndsOn: 'Employment end date',
+    },
+  },
   security: {
     title: 'My security',
     overviewTitle: 'Overview',

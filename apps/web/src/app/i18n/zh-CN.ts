@@ -414,6 +414,25 @@ export const zhCN = {
     invalid: '验证码无效。请输入验证器当前显示的验证码（并检查手机时间是否准确）。',
     sessionEnded: '会话已结束，请重新登录。',
   },
+  dataAccess: {
+    title: '谁查看过我的个人信息',
+    intro:
+      '他人每次查看您完整的手机号或邮箱、或修改您的账号信息，都会记入审计日志并在此列出（《个人信息保护法》第四十五条）。如有异常，请告知安全管理员。',
+    none: '尚无他人查看或修改您的个人信息。',
+    system: 'MedLedger 系统',
+    purpose: '用途：{{purpose}}',
+    action: {
+      revealed: '{{name}} 查看了您的完整联系方式',
+      updated: '{{name}} 修改了您的账号信息',
+    },
+    field: {
+      phone: '手机号',
+      email: '邮箱',
+      name: '姓名',
+      organisation: '部门',
+      employmentEndsOn: '离职日期',
+    },
+  },
   security: {
     title: '我的账号安全',
     overviewTitle: '概览',

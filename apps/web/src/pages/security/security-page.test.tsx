@@ -154,3 +154,58 @@ describe('my security page', () => {
     await waitFor(() => expect(ends).toBe(2));
   });
 });
+
+describe('who has seen my personal data', () => {
+  it('LOG-11 lists who viewed or changed my details, with the fields and purpose, in Chinese; nothing when nobody did', async () => {
+    mockApi({
+      'GET /api/v1/session': session,
+      'GET /api/v1/auth/security': overview,
+      'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
+      'GET /api/v1/auth/sessions': sessions,
+      'GET /api/v1/auth/notifications': { status: 200, body: { notifications: [] } },
+      'GET /api/v1/audit/my-personal-data': {
+        status: 200,
+        body: {
+          events: [
+            {
+              at: '2026-11-29T03:00:00.000Z',
+              action: 'identity.user.updated',
+              actor: { id: 'a1', name: '张卫国' },
+              fields: ['organisation'],
+              purpose: null,
+            },
+            {
+              at: '2026-11-28T03:00:00.000Z',
+              action: 'identity.user.revealed',
+              actor: { id: 'a1', name: '张卫国' },
+              fields: ['phone', 'email'],
+              purpose: '核对排班联系方式',
+            },
+          ],
+        },
+      },
+    });
+    renderApp('/security');
+    const card = await screen.findByTestId('my-personal-data', {}, { timeout: 5000 });
+    expect(await within(card).findByText('张卫国 查看了您的完整联系方式')).toBeTruthy();
+    expect(within(card).getByText('张卫国 修改了您的账号信息')).toBeTruthy();
+    expect(within(card).getByText('手机号')).toBeTruthy();
+    expect(within(card).getByText('邮箱')).toBeTruthy();
+    expect(within(card).getByText('部门')).toBeTruthy();
+    expect(within(card).getByText('用途：核对排班联系方式')).toBeTruthy();
+  });
+
+  it('LOG-11 says so when nobody else has seen or changed my data', async () => {
+    mockApi({
+      'GET /api/v1/session': session,
+      'GET /api/v1/auth/security': overview,
+      'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
+      'GET /api/v1/auth/sessions': sessions,
+      'GET /api/v1/auth/notifications': { status: 200, body: { notifications: [] } },
+      'GET /api/v1/audit/my-personal-data': { status: 200, body: { events: [] } },
+    });
+    renderApp('/security');
+    const card = await screen.findByTestId('my-personal-data', {}, { timeout: 5000 });
+    expect(await within(card).findByText('尚无他人查看或修改您的个人信息。')).toBeTruthy();
+  });
+});

@@ -19,6 +19,7 @@ import { USER_PASSWORD_MIN_LENGTH } from '../../components/new-password-fields';
 import { useStepUp } from '../../components/step-up';
 import { ChangePasswordForm } from '../password/change-password-form';
 import { PasskeysCard } from './passkeys-card';
+import { PersonalDataAccessCard } from './personal-data-card';
 import { ADMIN_PASSWORD_MIN_LENGTH } from '../setup/password-strength';
 
 function Overview({ data }: { data: MySecurityResponse }) {
@@ -233,6 +234,7 @@ export function SecurityPage() {
       <SessionsCard />
       {overview.data && <RecentLogins data={overview.data} />}
       <NotificationsCard />
+      <PersonalDataAccessCard />
     </Space>
   );
 }
