@@ -85,12 +85,12 @@ async function codeFromOutboxPage(admin: BrowserContext): Promise<string> {
   return code!;
 }
 
-describe('AUTH-15 text-message codes in a real browser', () => {
+describe('AUTH-15 TRN-03 text-message codes in a real browser', () => {
   test('AUTH-15 the outbox provider is announced loudly on start', () => {
     expect(output()).toMatch(/WARNING: MEDLEDGER_SMS_PROVIDER=outbox/);
   });
 
-  test('AUTH-11 AUTH-15 a user chooses SMS, confirms the number with the code from the outbox, and the next sign-in asks for an SMS code', async () => {
+  test('TRN-03 AUTH-11 AUTH-15 a user chooses SMS, acknowledges the risk notice, confirms the number with the code from the outbox, and the next sign-in asks for an SMS code', async () => {
     const admin = await administratorWithUser();
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     await context.addInitScript(() => localStorage.setItem('medledger.lang', 'en'));
@@ -107,13 +107,34 @@ describe('AUTH-15 text-message codes in a real browser', () => {
     await page.getByRole('button', { name: 'Use text messages' }).click();
     await page.getByRole('heading', { name: 'Set up your second factor' }).waitFor();
     await page.getByText(/the number on record, 134\*\*\*\*0009/).waitFor();
-    await page.getByRole('button', { name: 'Send code' }).click();
+    // TRN-03 / D2: the risk notice comes first; nothing is sent until it is acknowledged.
+    const notice = page.getByRole('region', { name: 'Before you choose text-message codes, read this' });
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/intercepted or redirected.*SIM swap.*phishing/s);
+    expect(await notice.textContent()).toContain('A passkey or an authenticator app is stronger');
+    expect(await notice.textContent()).toContain('MedLedger never asks for it by phone');
+    await notice.getByRole('button', { name: 'Use an authenticator app instead' }).waitFor();
+    await notice.getByRole('button', { name: 'Set up a passkey instead' }).waitFor();
+    const send = page.getByRole('button', { name: 'Send code' });
+    expect(await send.isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Confirm the number and finish' }).isDisabled()).toBe(true);
+    await page.getByText('Tick the box to confirm you have read the notice; then a code can be sent.').waitFor();
+    const acknowledge = page.getByRole('checkbox', {
+      name: 'I have read this notice and understand the risks of text-message codes',
+    });
+    await acknowledge.check();
+    expect(await acknowledge.isChecked()).toBe(true);
+    const sentRequest = page.waitForRequest((r) => r.url().endsWith('/api/v1/auth/mfa/sms/send'));
+    await send.click();
+    expect((await sentRequest).postDataJSON()).toEqual({ smsRiskAcknowledged: true });
     await page.getByText('Code sent to 134****0009').waitFor();
     await page.getByRole('button', { name: /Send again \(\d+ s\)/ }).waitFor();
 
     const code = await codeFromOutboxPage(admin);
-    await page.getByLabel('Text-message code').fill(code);
+    await page.getByLabel('Text-message code', { exact: true }).fill(code);
+    const confirmRequest = page.waitForRequest((r) => r.url().endsWith('/api/v1/auth/sms/enrol/confirm'));
     await page.getByRole('button', { name: 'Confirm the number and finish' }).click();
+    expect((await confirmRequest).postDataJSON()).toEqual({ code, smsRiskAcknowledged: true });
     await page.getByRole('heading', { name: 'Text-message codes are set up' }).waitFor();
     await page.getByText('I have stored the recovery codes safely').click();
     await page.getByRole('button', { name: 'Continue' }).click();
