@@ -28,6 +28,7 @@ import { systemCtx, type Authenticator } from './platform/http/ctx.js';
 import { DEFAULT_UPLOAD_MAX_BYTES, getActor, registerRoutes, type AnyRouteDef } from './platform/http/route.js';
 import { createHttpApp, type HttpOptions, type RefusedRequest } from './platform/http/server.js';
 import { systemRoutes } from './platform/http/system.routes.js';
+import type { TlsCertificateInfo } from './platform/http/tls.js';
 import { webRoutes } from './platform/http/web-assets.js';
 import { drainBackground } from './platform/background.js';
 import type { Runtime } from './platform/runtime.js';
@@ -140,6 +141,8 @@ export type AppOptions = {
   };
   authenticate?: Authenticator;
   tls?: HttpOptions['tls'];
+  /** TRN-03: the served certificate's subject and expiry, shown in the system information. */
+  tlsCertificate?: TlsCertificateInfo;
   /** Extra routes; tests use this to exercise the platform rules. */
   extraRoutes?: readonly AnyRouteDef[];
   startedAt?: Date;
@@ -157,6 +160,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
       migrations,
       version: serverVersion(),
       startedAt: options.startedAt ?? runtime.clock.now(),
+      tlsCertificate: options.tlsCertificate,
     }),
     ...identityRoutes,
     ...passkeyRoutes(options.settings.publicUrl),

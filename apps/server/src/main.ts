@@ -48,7 +48,7 @@ import { systemClock } from './platform/clock.js';
 import { createDb, type DbHandle } from './platform/db/create-db.js';
 import { migrateToLatest, migrationStatus } from './platform/db/migrator.js';
 import { createRedirectServer } from './platform/http/redirect.js';
-import { ensureTlsMaterial, tlsServerOptions } from './platform/http/tls.js';
+import { ensureTlsMaterial, tlsCertificateInfo, tlsExpiry, tlsServerOptions } from './platform/http/tls.js';
 import { createLogger } from './platform/logger.js';
 import { defaultWebDir, serverVersion } from './paths.js';
 
@@ -202,10 +202,22 @@ async function serve(configFile: string | undefined, io: Out): Promise<void> {
   });
   const { runtime, masterNote } = await openRuntime(config, handle);
   const webDir = config.webDir ?? defaultWebDir();
+  const tlsCertificate = tlsCertificateInfo(tls);
+  // TRN-03: a certificate within 30 days of its end is announced at start-up (and in the shell).
+  const certificateAge = tlsExpiry(tlsCertificate, runtime.clock.now());
+  if (certificateAge.expiresSoon) {
+    runtime.log.warn(
+      { notAfter: tlsCertificate.notAfter, daysLeft: certificateAge.daysLeft, configured: tlsCertificate.configured },
+      certificateAge.expired
+        ? 'the TLS certificate has expired: browsers will refuse to connect; configure a new one'
+        : `the TLS certificate expires in ${certificateAge.daysLeft} days: renew it and configure the new one`,
+    );
+  }
   const { app } = await buildApp({
     runtime,
     settings: { ...config, webDir, uploadMaxBytes: config.uploadMaxMb * 1024 * 1024 },
     tls: tlsServerOptions(tls),
+    tlsCertificate,
   });
   const sealer = startSealer(runtime);
   void preloadPasswordPolicy();

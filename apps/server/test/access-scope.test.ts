@@ -65,6 +65,7 @@ export const SCOPES: Record<string, Scope> = {
   'POST /api/v1/access/assignments/:id/approve': ADMIN,
   'POST /api/v1/access/assignments/:id/reject': ADMIN,
   'POST /api/v1/access/assignments/:id/revoke': ADMIN,
+  'POST /api/v1/auth/notifications/:id/dismiss': OWN,
   'POST /api/v1/auth/passkeys/:id/remove': OWN,
   'POST /api/v1/auth/passkeys/:id/rename': OWN,
   'POST /api/v1/auth/sessions/:id/end': OWN,

@@ -20,6 +20,7 @@ import type { Runtime } from '../src/platform/runtime.js';
 import type { SealedColumn } from '../src/modules/keys/index.js';
 import type { SmsSettings } from '../src/modules/identity/index.js';
 import type { CompanyProfile } from '../src/modules/sales/index.js';
+import type { TlsCertificateInfo } from '../src/platform/http/tls.js';
 import { randomBytes as randomKey } from 'node:crypto';
 import { routeLogObserver } from './route-log.js';
 
@@ -139,6 +140,8 @@ export async function buildTestApp(
     uploadMaxBytes?: number;
     /** Our company on delivery slips; a synthetic one unless given (`null`: not configured). */
     company?: CompanyProfile | null;
+    /** TRN-03: the served certificate shown in the system information (none unless given). */
+    tlsCertificate?: TlsCertificateInfo;
   } = {},
 ): Promise<TestApp> {
   const dialect = options.dialect ?? testDialect();
@@ -189,6 +192,7 @@ export async function buildTestApp(
       },
       ...(options.authenticate ? { authenticate: options.authenticate } : {}),
       ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+      ...(options.tlsCertificate ? { tlsCertificate: options.tlsCertificate } : {}),
     };
     const observeResponse = routeLogObserver(runtime, dialect);
     if (observeResponse !== undefined) appOptions.observeResponse = observeResponse;

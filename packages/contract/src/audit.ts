@@ -151,6 +151,8 @@ export const AUDIT_EVENTS = {
       purpose: z.enum(['login', 'enrol']),
       provider: z.enum(['outbox', 'http']),
       providerMessageId: z.string().max(128),
+      /** TRN-03: at enrolment, the user acknowledged this version of the SMS risk notice first. */
+      riskNoticeVersion: z.number().int().optional(),
     }),
   },
   'identity.smsCode.refused': {
@@ -166,6 +168,7 @@ export const AUDIT_EVENTS = {
         'cooldown',
         'daily_limit',
         'address_limit',
+        'risk_not_acknowledged',
       ]),
     }),
   },
@@ -183,7 +186,12 @@ export const AUDIT_EVENTS = {
     zh: '绑定短信验证码作为第二因素',
     en: 'Text-message codes enrolled as the second factor',
     category: 'security',
-    data: z.strictObject({ codesIssued: z.number().int() }),
+    data: z.strictObject({
+      codesIssued: z.number().int(),
+      /** TRN-03: the risk notice was acknowledged (always true: the enrolment is refused otherwise). */
+      riskNoticeAcknowledged: z.literal(true),
+      riskNoticeVersion: z.number().int(),
+    }),
   },
   'identity.stepUp.succeeded': {
     zh: '敏感操作前再次验证身份',
@@ -203,6 +211,13 @@ export const AUDIT_EVENTS = {
       recordHash: z.string(),
       signerLogin: z.string(),
     }),
+  },
+  'identity.notification.dismissed': {
+    zh: '用户关闭账号安全通知',
+    en: 'Account notification dismissed by the user',
+    category: 'security',
+    // TRN-03: e.g. the new-device sign-in warning; `wasUnread` false when it had been read already.
+    data: z.strictObject({ kind: z.string().max(64), wasUnread: z.boolean() }),
   },
   'identity.session.ended': {
     zh: '会话结束',

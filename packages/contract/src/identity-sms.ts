@@ -26,8 +26,32 @@ export const SmsSendResponse = z.object({
 });
 export type SmsSendResponse = z.infer<typeof SmsSendResponse>;
 
-/** `POST /api/v1/auth/mfa/sms` and `/api/v1/auth/sms/enrol/confirm`: the 6-digit code. */
+/** `POST /api/v1/auth/mfa/sms`: the 6-digit code. */
 export const SmsCodeInput = z.strictObject({ code: z.string().regex(/^\d{6}$/, 'the code has 6 digits') });
+
+/**
+ * TRN-03 / D2 (ASVS 6.6.1): the risk notice a user must acknowledge before choosing text-message
+ * codes. The version goes into the audit trail with the acknowledgement; raise it when the notice
+ * text changes in substance.
+ */
+export const SMS_RISK_NOTICE_VERSION = 1;
+
+/**
+ * The acknowledgement of the SMS risk notice: `true`, never defaulted. Required when the code is
+ * sent for an enrolment and when the enrolment is confirmed; not needed for a sign-in code.
+ */
+export const SmsRiskAcknowledged = z.literal(true, { error: 'acknowledge the text-message risk notice' });
+
+/** `POST /api/v1/auth/mfa/sms/send`: the body is optional; at enrolment it carries the acknowledgement. */
+export const SmsSendInput = z.strictObject({ smsRiskAcknowledged: SmsRiskAcknowledged.optional() }).optional();
+export type SmsSendInput = z.infer<typeof SmsSendInput>;
+
+/** `POST /api/v1/auth/sms/enrol/confirm`: the code and the acknowledgement of the risk notice. */
+export const SmsEnrolConfirmInput = z.strictObject({
+  code: z.string().regex(/^\d{6}$/, 'the code has 6 digits'),
+  smsRiskAcknowledged: SmsRiskAcknowledged.optional(),
+});
+export type SmsEnrolConfirmInput = z.infer<typeof SmsEnrolConfirmInput>;
 
 /** `GET /api/v1/dev/sms-outbox`: the development outbox (only when the outbox provider is on). */
 export const SmsOutboxResponse = z.object({

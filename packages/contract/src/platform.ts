@@ -10,6 +10,20 @@ export const SystemInfoResponse = z.object({
   database: z.enum(['sqlite', 'postgres']),
   migrations: z.object({ applied: z.number().int(), pending: z.number().int() }),
   startedAt: z.string(),
+  /**
+   * TRN-03: the server's TLS certificate (null when this process does not terminate TLS itself);
+   * `expiresSoon` from 30 days before notAfter, when system administrators are warned.
+   */
+  tls: z
+    .object({
+      subject: z.string(),
+      notAfter: z.string(),
+      configured: z.boolean(),
+      daysLeft: z.number().int(),
+      expiresSoon: z.boolean(),
+      expired: z.boolean(),
+    })
+    .nullable(),
 });
 export type SystemInfoResponse = z.infer<typeof SystemInfoResponse>;
 

@@ -110,6 +110,7 @@ export const NOTIFICATION_KINDS = [
   'login_after_failures',
   'password_changed',
   'password_reset',
+  'password_expiring',
   'factor_added',
   'factor_removed',
   'account_unlocked',

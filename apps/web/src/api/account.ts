@@ -62,3 +62,8 @@ export function endMySession(id: string) {
 export function markNotificationsRead() {
   return apiJson('/auth/notifications/read', OkResponse, { method: 'POST' });
 }
+
+/** TRN-03: dismisses one notification (the new-device warning): marked read on the server, audited. */
+export function dismissNotification(id: string) {
+  return apiJson(`/auth/notifications/${encodeURIComponent(id)}/dismiss`, OkResponse, { method: 'POST' });
+}

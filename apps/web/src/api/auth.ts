@@ -51,8 +51,12 @@ export function getSmsStatus() {
 }
 
 /** Sends a new code to the number on record; the previous code stops working. */
-export function sendSmsCode() {
-  return apiJson('/auth/mfa/sms/send', SmsSendResponse, { method: 'POST' });
+export function sendSmsCode(riskAcknowledged = false) {
+  // TRN-03: at enrolment the server sends a code only with the acknowledged SMS risk notice.
+  return apiJson('/auth/mfa/sms/send', SmsSendResponse, {
+    method: 'POST',
+    ...(riskAcknowledged ? { body: { smsRiskAcknowledged: true } } : {}),
+  });
 }
 
 /** Step 2 with the text-message code. */
@@ -61,6 +65,9 @@ export function verifySmsCode(code: string): Promise<AuthStepResponse> {
 }
 
 /** Enrolment with a text-message code instead of an authenticator; the recovery codes come back once. */
-export function confirmSmsEnrolment(code: string) {
-  return apiJson('/auth/sms/enrol/confirm', TotpEnrolConfirmResponse, { method: 'POST', body: { code } });
+export function confirmSmsEnrolment(code: string, riskAcknowledged: boolean) {
+  return apiJson('/auth/sms/enrol/confirm', TotpEnrolConfirmResponse, {
+    method: 'POST',
+    body: riskAcknowledged ? { code, smsRiskAcknowledged: true } : { code },
+  });
 }

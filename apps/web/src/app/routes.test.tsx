@@ -26,6 +26,14 @@ const signedIn = {
       database: 'sqlite',
       migrations: { applied: 3, pending: 0 },
       startedAt: '2026-11-29T10:00:00Z',
+      tls: {
+        subject: 'CN=erp.example.test',
+        notAfter: '2027-11-29T00:00:00Z',
+        configured: true,
+        daysLeft: 364,
+        expiresSoon: false,
+        expired: false,
+      },
     },
   },
 };
@@ -74,6 +82,9 @@ describe('routing', () => {
     expect(screen.getByRole('menuitem', { name: /首页/ })).toBeTruthy();
     expect(await screen.findByText('已应用 3 个，待执行 0 个')).toBeTruthy();
     expect(screen.getByText('SQLite')).toBeTruthy();
+    // TRN-03: the certificate's expiry is part of the system information; far off, so no warning.
+    expect(screen.getByText('CN=erp.example.test (已配置)')).toBeTruthy();
+    expect(screen.queryByTestId('tls-expiry-notice')).toBeNull();
   });
 
   it('signs out through POST /api/v1/auth/logout and returns to the login page', async () => {

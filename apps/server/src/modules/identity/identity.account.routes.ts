@@ -12,7 +12,7 @@ import { AppError } from '../../platform/errors.js';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { route, type AnyRouteDef } from '../../platform/http/route.js';
 import { countFailure } from './identity.login.js';
-import { listNotifications, markAllRead } from './identity.notify.js';
+import { dismissNotification, listNotifications, markAllRead } from './identity.notify.js';
 import { passwordAge } from './identity.password.js';
 import { changeOwnPassword, checkPasswordLink, usePasswordLink } from './identity.passwords.js';
 import { isPrivilegedAccount } from './identity.sessions.js';
@@ -143,6 +143,19 @@ export const accountRoutes: AnyRouteDef[] = [
     response: OkResponse,
     handler: async (ctx) => {
       await markAllRead(ctx, signedIn(ctx));
+      return { ok: true as const };
+    },
+  }),
+  route({
+    method: 'POST',
+    url: '/api/v1/auth/notifications/:id/dismiss',
+    audits: 'identity.notification.dismissed',
+    signedIn: true,
+    summary: 'Dismiss one of your notifications (e.g. the new-device sign-in warning): marked read, audited',
+    params: z.strictObject({ id: z.uuid() }),
+    response: OkResponse,
+    handler: async (ctx, { params }) => {
+      await dismissNotification(ctx, signedIn(ctx), params.id);
       return { ok: true as const };
     },
   }),

@@ -18,7 +18,7 @@ import {
   type PasswordProfile,
 } from './identity.password.js';
 import { inactiveReason } from './identity.lifecycle.js';
-import { notifyUser } from './identity.notify.js';
+import { notifyUser, remindPasswordExpiry } from './identity.notify.js';
 import { endSession, startSession } from './identity.sessions.js';
 import { smsUsableAtSignIn } from './identity.sms-policy.js';
 import { checkTotp, newRecoveryCodes, newTotpSecret, recoveryCodeDigest, totpUri } from './identity.totp.js';
@@ -375,9 +375,8 @@ export async function finishSignIn(
     .orderBy('createdAt', 'desc')
     .limit(50)
     .execute();
-  const expired =
-    method.startsWith('password') &&
-    passwordAge(ctx.runtime.identity.passwordProfile, new Date(account.passwordChangedAt ?? 0), ctx.now).expired;
+  const age = passwordAge(ctx.runtime.identity.passwordProfile, new Date(account.passwordChangedAt ?? 0), ctx.now);
+  const expired = method.startsWith('password') && age.expired;
   const session = await startSession(ctx, user, expired ? 'change_password' : 'complete', method);
   await ctx.db
     .updateTable('user_account')
@@ -387,6 +386,8 @@ export async function finishSignIn(
   if (seenBefore.length > 0 && !seenBefore.some((s) => s.ip === ctx.ip && s.userAgent === ctx.userAgent)) {
     await notifyUser(ctx, user.id, 'new_device', { ip: ctx.ip, userAgent: ctx.userAgent.slice(0, 200), method });
   }
+  // TRN-03: the reminder before the password expires (dengbao profile), once per level.
+  if (account.passwordChangedAt !== null) await remindPasswordExpiry(ctx, user.id, age, account.passwordChangedAt);
   const failures = Number(account.failedLogins);
   if (failures > 0) await notifyUser(ctx, user.id, 'login_after_failures', { failures, ip: ctx.ip, method });
   await record(

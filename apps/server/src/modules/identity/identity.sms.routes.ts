@@ -1,7 +1,9 @@
 import {
   AuthStepResponse,
   SmsCodeInput,
+  SmsEnrolConfirmInput,
   SmsOutboxResponse,
+  SmsSendInput,
   SmsSendResponse,
   SmsStatusResponse,
   TotpEnrolConfirmResponse,
@@ -25,9 +27,11 @@ export const smsRoutes: AnyRouteDef[] = [
     audits: 'identity.smsCode.sent',
     public: true,
     transaction: false,
-    summary: 'Sign-in step 2 / enrolment: send a text-message code (replaces the previous one; throttled)',
+    summary:
+      'Sign-in step 2 / enrolment: send a text-message code (replaces the previous one; throttled; at enrolment only with the risk notice acknowledged)',
+    body: SmsSendInput,
     response: SmsSendResponse,
-    handler: (ctx) => sendSmsCode(ctx),
+    handler: (ctx, { body }) => sendSmsCode(ctx, { riskAcknowledged: body?.smsRiskAcknowledged === true }),
   }),
   route({
     method: 'POST',
@@ -46,10 +50,16 @@ export const smsRoutes: AnyRouteDef[] = [
     audits: 'identity.sms.enrolled',
     public: true,
     transaction: false,
-    summary: 'Text-message enrolment: confirm the number with the code; returns recovery codes once',
-    body: SmsCodeInput,
+    summary:
+      'Text-message enrolment: confirm the number with the code and the acknowledged risk notice; returns recovery codes once',
+    body: SmsEnrolConfirmInput,
     response: TotpEnrolConfirmResponse,
-    handler: (ctx, { body }) => confirmSmsEnrolment(ctx, body.code, ctx.runtime.identity.passwordProfile),
+    handler: (ctx, { body }) =>
+      confirmSmsEnrolment(
+        ctx,
+        { code: body.code, riskAcknowledged: body.smsRiskAcknowledged === true },
+        ctx.runtime.identity.passwordProfile,
+      ),
   }),
   route({
     method: 'GET',

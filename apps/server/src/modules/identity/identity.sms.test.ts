@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { SMS_RISK_NOTICE_VERSION } from '@medledger/contract';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.js';
 import { manualClock } from '../../platform/clock.js';
@@ -113,16 +114,25 @@ const outboxIds = async (app: TestApp) =>
   new Set((await app.db.selectFrom('sms_outbox').select('id').execute()).map((r) => r.id));
 
 /** Asks for a code for this pending sign-in and reads it from the message that request added. */
-async function sendCode(app: TestApp, cookie: string): Promise<string> {
+async function sendCode(app: TestApp, cookie: string, body?: object): Promise<string> {
   const before = await outboxIds(app);
-  const res = await post(app, '/api/v1/auth/mfa/sms/send', undefined, cookie);
+  const res = await post(app, '/api/v1/auth/mfa/sms/send', body, cookie);
   expect(res.statusCode, res.body).toBe(200);
   const added = (await app.db.selectFrom('sms_outbox').selectAll().execute()).filter((r) => !before.has(r.id));
   expect(added).toHaveLength(1);
   return codeIn(app, added[0]!);
 }
 
+/** TRN-03: the acknowledgement of the SMS risk notice, sent with the enrolment steps. */
+const ACK = { smsRiskAcknowledged: true } as const;
+
 const otherCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+
+type Event = { action: string; data: Record<string, unknown>; resource: { id: string } | null };
+async function eventsOf(app: TestApp, action: string): Promise<Event[]> {
+  const rows = await app.db.selectFrom('audit_event').select('canonical').orderBy('seq').execute();
+  return rows.map((r) => JSON.parse(r.canonical) as Event).filter((e) => e.action === action);
+}
 
 async function auditEvents(app: TestApp) {
   return (await app.db.selectFrom('audit_event').select('canonical').execute()).map((r) => r.canonical);
@@ -153,15 +163,15 @@ describe('AUTH-15 text-message codes: enrolment and sign-in', () => {
     expect(answer).toEqual({ next: 'enrol_totp', methods: [] });
     const status = await get(t, '/api/v1/auth/mfa/sms', cookie);
     expect(status.json()).toEqual({ available: true, maskedPhone: '134****0001', resendInSeconds: 0 });
-    const sent = await post(t, '/api/v1/auth/mfa/sms/send', undefined, cookie);
+    const sent = await post(t, '/api/v1/auth/mfa/sms/send', ACK, cookie);
     expect(sent.statusCode, sent.body).toBe(200);
     expect(sent.json()).toEqual({ maskedPhone: '134****0001', expiresInSeconds: 300, resendInSeconds: 60 });
     const code = await codeIn(t, await t.db.selectFrom('sms_outbox').selectAll().executeTakeFirstOrThrow());
     expect(code).toMatch(/^\d{6}$/);
-    const wrong = await post(t, '/api/v1/auth/sms/enrol/confirm', { code: otherCode(code) }, cookie);
+    const wrong = await post(t, '/api/v1/auth/sms/enrol/confirm', { code: otherCode(code), ...ACK }, cookie);
     expect(wrong.statusCode).toBe(401);
     expect(await t.db.selectFrom('mfa_sms').selectAll().execute()).toHaveLength(0);
-    const done = await post(t, '/api/v1/auth/sms/enrol/confirm', { code }, cookie);
+    const done = await post(t, '/api/v1/auth/sms/enrol/confirm', { code, ...ACK }, cookie);
     expect(done.statusCode, done.body).toBe(200);
     expect(done.json<{ recoveryCodes: string[] }>().recoveryCodes).toHaveLength(10);
     const complete = cookieOf(done);
@@ -172,6 +182,53 @@ describe('AUTH-15 text-message codes: enrolment and sign-in', () => {
     expect(again.answer).toEqual({ next: 'mfa', methods: ['sms', 'recovery'] });
     const events = await auditEvents(t);
     expect(events.filter((e) => e.includes('"identity.sms.enrolled"'))).toHaveLength(1);
+  });
+
+  test('TRN-03 D2 choosing SMS needs the risk notice acknowledged: no code is sent and no enrolment happens without it', async () => {
+    t = await outbox();
+    const userId = await createUser(t, 'li.na');
+    const { cookie } = await signIn(t, 'li.na');
+    for (const body of [undefined, {}]) {
+      const refused = await post(t, '/api/v1/auth/mfa/sms/send', body, cookie);
+      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.json<{ code: string; message: string }>()).toMatchObject({
+        code: 'sms_risk_not_acknowledged',
+        message: expect.stringContaining('SIM swap') as string,
+      });
+    }
+    // Bad input: anything but `true` is invalid, and unknown keys are rejected.
+    for (const body of [{ smsRiskAcknowledged: false }, { smsRiskAcknowledged: 'yes' }, { acknowledged: true }]) {
+      expect((await post(t, '/api/v1/auth/mfa/sms/send', body, cookie)).statusCode).toBe(400);
+    }
+    expect(await t.db.selectFrom('sms_outbox').selectAll().execute()).toHaveLength(0);
+    expect(await t.db.selectFrom('sms_code').selectAll().execute()).toHaveLength(0);
+    const refusals = await eventsOf(t, 'identity.smsCode.refused');
+    expect(refusals.map((e) => [e.data, e.resource?.id])).toContainEqual([{ reason: 'risk_not_acknowledged' }, userId]);
+
+    const code = await sendCode(t, cookie, ACK);
+    const [sent] = await eventsOf(t, 'identity.smsCode.sent');
+    expect(sent?.data).toMatchObject({ purpose: 'enrol', riskNoticeVersion: SMS_RISK_NOTICE_VERSION });
+    // The code alone does not enrol: the confirmation carries the acknowledgement too.
+    const bare = await post(t, '/api/v1/auth/sms/enrol/confirm', { code }, cookie);
+    expect(bare.statusCode, bare.body).toBe(400);
+    expect(bare.json<{ code: string }>().code).toBe('sms_risk_not_acknowledged');
+    expect(await t.db.selectFrom('mfa_sms').selectAll().execute()).toHaveLength(0);
+    const done = await post(t, '/api/v1/auth/sms/enrol/confirm', { code, ...ACK }, cookie);
+    expect(done.statusCode, done.body).toBe(200);
+    const [enrolled] = await eventsOf(t, 'identity.sms.enrolled');
+    expect(enrolled?.data).toEqual({
+      codesIssued: 10,
+      riskNoticeAcknowledged: true,
+      riskNoticeVersion: SMS_RISK_NOTICE_VERSION,
+    });
+  });
+
+  test('TRN-03 a sign-in code needs no acknowledgement (the notice belongs to choosing SMS)', async () => {
+    t = await outbox();
+    await createUser(t, 'wang.er', { smsEnrolled: true });
+    const { cookie } = await signIn(t, 'wang.er');
+    const res = await post(t, '/api/v1/auth/mfa/sms/send', undefined, cookie);
+    expect(res.statusCode, res.body).toBe(200);
   });
 
   test('AUTH-15 sign-in with a code: 6 digits, stored only as a keyed hash, single use; the audit trail holds neither code nor number', async () => {

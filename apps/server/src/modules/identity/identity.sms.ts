@@ -1,5 +1,11 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
-import { SMS_CODE, type AuthStepResponse, type SmsSendResponse, type SmsStatusResponse } from '@medledger/contract';
+import {
+  SMS_CODE,
+  SMS_RISK_NOTICE_VERSION,
+  type AuthStepResponse,
+  type SmsSendResponse,
+  type SmsStatusResponse,
+} from '@medledger/contract';
 import { sql } from 'kysely';
 import { record, recordDetached } from '../audit/index.js';
 import { blindIndex, open } from '../keys/index.js';
@@ -60,7 +66,15 @@ function pendingAny(ctx: Ctx): SessionRef & { purpose: SmsCodePurpose } {
   throw new AppError('unauthenticated', 'Sign in again: this step belongs to a sign-in that has expired or finished.');
 }
 
-async function refuse(ctx: Ctx, userId: string, reason: SmsRefusal | 'cooldown' | 'daily_limit' | 'address_limit') {
+/** TRN-03 / D2: said when an enrolment step arrives without the acknowledged risk notice. */
+const RISK_NOT_ACKNOWLEDGED =
+  'Read and acknowledge the notice about the risks of text-message codes before choosing them: codes can be intercepted or redirected (SIM swap, phishing), and a passkey or an authenticator app is stronger.';
+
+async function refuse(
+  ctx: Ctx,
+  userId: string,
+  reason: SmsRefusal | 'cooldown' | 'daily_limit' | 'address_limit' | 'risk_not_acknowledged',
+) {
   await recordDetached(
     { ...ctx, actor: null },
     {
@@ -111,14 +125,26 @@ type Issued =
   { ok: true; id: string; code: string } | { ok: false; reason: 'cooldown' | 'daily_limit'; retryAfterSeconds: number };
 
 /**
+ * TRN-03 / D2 (ASVS 6.6.1): choosing text-message codes needs the risk notice acknowledged first;
+ * refused (and the refusal audited) otherwise.
+ */
+async function requireRiskAcknowledged(ctx: Ctx, userId: string, acknowledged: boolean): Promise<void> {
+  if (acknowledged) return;
+  await refuse(ctx, userId, 'risk_not_acknowledged');
+  throw new AppError('sms_risk_not_acknowledged', RISK_NOT_ACKNOWLEDGED);
+}
+
+/**
  * AUTH-15: sends a new code for this pending sign-in (outside a request transaction: refusals and
  * counters persist). Per account a 60-second cooldown; per account and per number at most 10 codes
- * in 24 hours; per client address 20 an hour. The new code voids the session's earlier ones.
+ * in 24 hours; per client address 20 an hour. The new code voids the session's earlier ones. At
+ * enrolment the SMS risk notice must have been acknowledged (TRN-03).
  */
-export async function sendSmsCode(ctx: Ctx): Promise<SmsSendResponse> {
+export async function sendSmsCode(ctx: Ctx, input: { riskAcknowledged: boolean }): Promise<SmsSendResponse> {
   const session = pendingAny(ctx);
   const sender = ctx.runtime.identity.sms.sender;
   const user = await eligibleOrThrow(ctx, session.userId, session.purpose);
+  if (session.purpose === 'enrol') await requireRiskAcknowledged(ctx, user.id, input.riskAcknowledged);
   if (sender === null) throw new AppError('sms_not_allowed', REFUSALS.disabled);
   const throttle = ctx.runtime.identity.sms.addressLimiter.hit(ctx.ip, ctx.now.getTime());
   if (!throttle.allowed) {
@@ -229,7 +255,12 @@ export async function sendSmsCode(ctx: Ctx): Promise<SmsSendResponse> {
       action: 'identity.smsCode.sent',
       outcome: 'success',
       resource: { type: 'user_account', id: user.id },
-      data: { purpose: session.purpose, provider: sender.provider, providerMessageId: providerMessageId.slice(0, 128) },
+      data: {
+        purpose: session.purpose,
+        provider: sender.provider,
+        providerMessageId: providerMessageId.slice(0, 128),
+        ...(session.purpose === 'enrol' ? { riskNoticeVersion: SMS_RISK_NOTICE_VERSION } : {}),
+      },
     },
   );
   return {
@@ -311,15 +342,18 @@ export async function completeWithSms(ctx: Ctx, code: string, profile: PasswordP
 
 /**
  * SMS as the enrolled second factor (accounts allowed to use it, with a number on record): the
- * code proves the number; recovery codes are issued once and the sign-in completes.
+ * code proves the number; recovery codes are issued once and the sign-in completes. The risk notice
+ * must be acknowledged again with the code (TRN-03); the acknowledgement is in the audit event.
  */
 export async function confirmSmsEnrolment(
   ctx: Ctx,
-  code: string,
+  input: { code: string; riskAcknowledged: boolean },
   profile: PasswordProfile,
 ): Promise<{ next: 'done'; recoveryCodes: string[] }> {
+  const { code } = input;
   const session = pendingSession(ctx, 'enrol_totp');
   const user = await eligibleOrThrow(ctx, session.userId, 'enrol');
+  await requireRiskAcknowledged(ctx, user.id, input.riskAcknowledged);
   const codeId = await checkSmsCode(ctx, session, code, profile);
   const codes = newRecoveryCodes();
   const done = await ctx.db.transaction().execute(async (tx) => {
@@ -345,7 +379,11 @@ export async function confirmSmsEnrolment(
       action: 'identity.sms.enrolled',
       outcome: 'success',
       resource: { type: 'user_account', id: user.id },
-      data: { codesIssued: codes.length },
+      data: {
+        codesIssued: codes.length,
+        riskNoticeAcknowledged: true,
+        riskNoticeVersion: SMS_RISK_NOTICE_VERSION,
+      },
     });
     await finishSignIn(txCtx, user, 'password+sms');
     return true;

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrator.js';
 import { route, type AnyRouteDef } from './route.js';
+import { tlsExpiry, type TlsCertificateInfo } from './tls.js';
 
 /** Health and system information: the routes that belong to the platform itself. */
 export function systemRoutes(options: {
@@ -12,7 +13,10 @@ export function systemRoutes(options: {
   migrations: Readonly<Record<string, Migration>>;
   version: string;
   startedAt: Date;
+  /** The certificate this process serves, when it terminates TLS itself. */
+  tlsCertificate?: TlsCertificateInfo | undefined;
 }): AnyRouteDef[] {
+  const certificate = options.tlsCertificate;
   return [
     route({
       method: 'GET',
@@ -33,15 +37,16 @@ export function systemRoutes(options: {
       method: 'GET',
       url: '/api/v1/system/info',
       permission: 'system.info.read',
-      summary: 'Server version, database kind and migration state',
+      summary: 'Server version, database kind, migration state and TLS certificate expiry',
       response: SystemInfoResponse,
-      handler: async () => {
+      handler: async (ctx) => {
         const status = await migrationStatus(options.db, options.migrations);
         return {
           version: options.version,
           database: options.dialect,
           migrations: { applied: status.applied.length, pending: status.pending.length },
           startedAt: options.startedAt.toISOString(),
+          tls: certificate === undefined ? null : { ...certificate, ...tlsExpiry(certificate, ctx.now) },
         };
       },
     }),

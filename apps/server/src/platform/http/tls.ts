@@ -17,7 +17,41 @@ export const TLS_CIPHERS = [
 
 export const TLS_CURVES = 'X25519:prime256v1:secp384r1';
 
-export type TlsMaterial = { key: Buffer; cert: Buffer; certFile: string; keyFile: string; generated: boolean };
+export type TlsMaterial = {
+  key: Buffer;
+  cert: Buffer;
+  certFile: string;
+  keyFile: string;
+  generated: boolean;
+  /** The certificate comes from the configuration (MEDLEDGER_TLS_CERT_FILE), not the self-signed one. */
+  configured: boolean;
+};
+
+/** TRN-03: system administrators are warned this many days before the certificate's notAfter. */
+export const TLS_EXPIRY_WARNING_DAYS = 30;
+
+/** What the system information shows about the server certificate (never the key). */
+export type TlsCertificateInfo = { subject: string; notAfter: string; configured: boolean };
+
+/** The subject and notAfter of the certificate in use. */
+export function tlsCertificateInfo(material: Pick<TlsMaterial, 'cert' | 'configured'>): TlsCertificateInfo {
+  const x509 = new X509Certificate(material.cert);
+  return {
+    subject: x509.subject.replace(/\n/g, ', ').slice(0, 200),
+    notAfter: new Date(x509.validTo).toISOString(),
+    configured: material.configured,
+  };
+}
+
+/**
+ * TRN-03: how long the certificate is still valid, in whole days (negative once expired), and
+ * whether administrators are to be warned ({@link TLS_EXPIRY_WARNING_DAYS} days before).
+ */
+export function tlsExpiry(info: Pick<TlsCertificateInfo, 'notAfter'>, now: Date) {
+  const left = new Date(info.notAfter).getTime() - now.getTime();
+  const daysLeft = Math.floor(left / 86_400_000);
+  return { daysLeft, expired: left <= 0, expiresSoon: left <= TLS_EXPIRY_WARNING_DAYS * 86_400_000 };
+}
 
 export function tlsServerOptions(material: { key: Buffer; cert: Buffer }) {
   return {
@@ -48,6 +82,7 @@ export async function ensureTlsMaterial(options: {
       certFile: options.certFile,
       keyFile: options.keyFile,
       generated: false,
+      configured: true,
     };
   }
   const dir = path.join(options.dataDir, 'tls');
@@ -57,7 +92,7 @@ export async function ensureTlsMaterial(options: {
     const cert = readFileSync(certFile);
     const validTo = new Date(new X509Certificate(cert).validTo).getTime();
     if (validTo - options.now.getTime() > 30 * 86_400_000) {
-      return { cert, key: readFileSync(keyFile), certFile, keyFile, generated: false };
+      return { cert, key: readFileSync(keyFile), certFile, keyFile, generated: false, configured: false };
     }
   }
   const { cert, key } = await generateSelfSigned(options.now);
@@ -65,7 +100,7 @@ export async function ensureTlsMaterial(options: {
   writeFileSync(keyFile, key, { mode: 0o600 });
   chmodSync(keyFile, 0o600);
   writeFileSync(certFile, cert, { mode: 0o644 });
-  return { cert: Buffer.from(cert), key: Buffer.from(key), certFile, keyFile, generated: true };
+  return { cert: Buffer.from(cert), key: Buffer.from(key), certFile, keyFile, generated: true, configured: false };
 }
 
 /** PEM armour around base64 lines (built here, so no key-looking literal sits in the source). */

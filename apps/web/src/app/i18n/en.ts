@@ -1,3 +1,4 @@
+import { noticesEn } from './notices.en';
 import { stocktakeEn } from './stocktake.en';
 import { gspEn } from './gsp.en';
 import { masterDataEn } from './master-data.en';
@@ -247,8 +248,6 @@ export const en: Resources = {
     menuUsers: 'Users',
     menuApprovals: 'Grant approvals',
     menuSecurity: 'My security',
-    passwordExpiresSoon: 'Your password expires on {{time}} (dengbao: change it every 90 days).',
-    changePasswordNow: 'Change it now',
     menuSmsOutbox: 'SMS outbox (dev)',
     userMenu: 'User menu',
     signOut: 'Sign out',
@@ -513,6 +512,7 @@ export const en: Resources = {
       login_after_failures: 'Signed in after {{failures}} failed attempts (from {{ip}}).',
       password_changed: 'Your password was changed.',
       password_reset: 'Your password was reset with a link from an administrator.',
+      password_expiring: 'Your password expires in {{daysLeft}} days. Change it on this page before then.',
       factor_added: 'A sign-in method was added.',
       factor_removed: 'A sign-in method was removed.',
       account_unlocked: 'An administrator unlocked your account.',
@@ -662,6 +662,7 @@ export const en: Resources = {
     },
   },
   training: trainingEn,
+  notices: noticesEn,
   masterData: masterDataEn,
   clinical: clinicalEn,
   signature: {
@@ -704,6 +705,8 @@ export const en: Resources = {
     sms_not_allowed:
       'Text-message codes cannot be used for this account (administrators and other privileged accounts, or no mobile number on record). Use the authenticator app.',
     sms_code_expired: 'This code has expired or was replaced by a newer one. Send a new code.',
+    sms_risk_not_acknowledged:
+      'Read and acknowledge the notice about the risks of text-message codes before choosing them.',
     sms_limit_reached:
       'The daily limit of text-message codes has been reached. Use the authenticator app or a recovery code, or try again tomorrow.',
     training_required:

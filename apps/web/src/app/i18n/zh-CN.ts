@@ -1,3 +1,4 @@
+import { noticesZhCN } from './notices.zh-CN';
 import { stocktakeZhCN } from './stocktake.zh-CN';
 import { gspZhCN } from './gsp.zh-CN';
 import { masterDataZhCN } from './master-data.zh-CN';
@@ -223,8 +224,6 @@ export const zhCN = {
     menuUsers: '用户管理',
     menuApprovals: '授权审批',
     menuSecurity: '我的账号安全',
-    passwordExpiresSoon: '您的密码将于 {{time}} 到期（等保要求每 90 天修改一次）。',
-    changePasswordNow: '现在修改',
     menuSmsOutbox: '短信发件箱（开发）',
     userMenu: '用户菜单',
     signOut: '退出登录',
@@ -481,6 +480,7 @@ export const zhCN = {
       login_after_failures: '登录成功，此前有 {{failures}} 次失败的尝试（来自 {{ip}}）。',
       password_changed: '您的密码已修改。',
       password_reset: '您的密码已通过管理员签发的链接重置。',
+      password_expiring: '您的密码将在 {{daysLeft}} 天后到期，请在到期前在本页面修改密码。',
       factor_added: '添加了新的验证方式。',
       factor_removed: '删除了一种验证方式。',
       account_unlocked: '管理员解除了您账号的锁定。',
@@ -625,6 +625,7 @@ export const zhCN = {
     },
   },
   training: trainingZhCN,
+  notices: noticesZhCN,
   masterData: masterDataZhCN,
   clinical: clinicalZhCN,
   signature: {
@@ -662,6 +663,7 @@ export const zhCN = {
     link_invalid: '此密码链接无效：已被使用、已被新链接取代或已过期。请联系管理员重新发送。',
     sms_not_allowed: '此账号不能使用短信验证码（管理员等特权账号，或未登记手机号）。请使用身份验证器应用。',
     sms_code_expired: '验证码已过期或已被新的验证码取代，请重新获取验证码。',
+    sms_risk_not_acknowledged: '选择短信验证码前，请先阅读并确认短信验证码风险提示。',
     sms_limit_reached: '今日短信验证码发送次数已达上限。请使用身份验证器应用或恢复码，或明天再试。',
     training_required: '此权限需要先完成（或重新完成）相关安全培训。请到“培训”页面完成课程后再试。',
     admin_network_refused:

@@ -16,7 +16,7 @@ import {
   UserOutlined,
 } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { Alert, App, Badge, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
+import { App, Badge, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { AUDIT_READ_PERMISSION } from '../../api/audit';
@@ -28,13 +28,13 @@ import { PROCUREMENT_READ_PERMISSION } from '../../api/procurement';
 import { SALES_READ_PERMISSION } from '../../api/sales';
 import { LEDGERS } from '@medledger/contract';
 import { BREAK_GLASS_PERMISSION, BREAK_GLASS_REVIEW_PERMISSION, USAGE_READ_PERMISSION } from '../../api/clinical';
-import { formatLocalTime } from '../format';
 import { logout } from '../../api/auth';
 import { SMS_OUTBOX_PERMISSION, useSmsOutbox } from '../../api/sms-outbox';
 import { clearSession } from '../../api/session';
 import { Brand } from '../../components/brand';
 import { LanguageSwitch } from '../../components/language-switch';
 import { useCurrentSession } from '../session';
+import { SecurityNotices } from './security-notices';
 
 function UserMenu() {
   const { t } = useTranslation();
@@ -90,10 +90,10 @@ function selectedMenuKey(pathname: string): string {
 
 /** The signed-in frame: header (brand, language, user menu), left menu, page content. */
 export function MainLayout() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const location = useLocation();
   const navigate = useNavigate();
-  const { permissions, passwordExpiresSoon, unreadNotifications } = useCurrentSession();
+  const { permissions, unreadNotifications } = useCurrentSession();
   // Development only: the server answers the outbox with 404 unless the outbox provider is on.
   const smsOutbox = useSmsOutbox(permissions.includes(SMS_OUTBOX_PERMISSION));
 
@@ -231,21 +231,7 @@ export function MainLayout() {
           />
         </Layout.Sider>
         <Layout.Content className="ml-content">
-          {passwordExpiresSoon !== null && (
-            <Alert
-              className="ml-form-notice"
-              type="warning"
-              showIcon
-              title={t('layout.passwordExpiresSoon', {
-                time: formatLocalTime(passwordExpiresSoon, i18n.language, 'short'),
-              })}
-              action={
-                <Button size="small" onClick={() => void navigate('/security')}>
-                  {t('layout.changePasswordNow')}
-                </Button>
-              }
-            />
-          )}
+          <SecurityNotices />
           <Outlet />
         </Layout.Content>
       </Layout>

@@ -21,7 +21,14 @@ export function EnrolPage() {
   const sms = useQuery({ queryKey: ['auth', 'sms-status'], queryFn: getSmsStatus, retry: false, gcTime: 0 });
   const smsOffered = sms.data?.available === true;
 
-  if (choice === 'totp' || choice === 'sms') return <EnrolTotpPage initialMethod={choice} />;
+  if (choice === 'totp' || choice === 'sms') {
+    return (
+      <EnrolTotpPage
+        initialMethod={choice}
+        onChoosePasskey={passkeysSupported() ? () => setChoice('passkey') : undefined}
+      />
+    );
+  }
   if (choice === 'passkey') return <EnrolPasskey onBack={() => setChoice(null)} />;
   return (
     <PublicLayout wide>
@@ -51,6 +58,7 @@ export function EnrolPage() {
                 <Typography.Paragraph>
                   {t('enrol.smsChoiceText', { phone: sms.data?.maskedPhone ?? '' })}
                 </Typography.Paragraph>
+                <Typography.Paragraph type="warning">{t('notices.smsRisk.choiceWeaker')}</Typography.Paragraph>
                 <Button block icon={<MessageOutlined aria-hidden />} onClick={() => setChoice('sms')}>
                   {t('enrol.smsChoice')}
                 </Button>

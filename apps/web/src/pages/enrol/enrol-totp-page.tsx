@@ -40,7 +40,14 @@ function Explanation() {
  * `/enrol-totp`: the session after the password (or after creating the first administrator) can
  * only do this. Scan the secret, confirm with a first code, store the recovery codes, continue.
  */
-export function EnrolTotpPage({ initialMethod = 'totp' }: { initialMethod?: 'totp' | 'sms' } = {}) {
+export function EnrolTotpPage({
+  initialMethod = 'totp',
+  onChoosePasskey,
+}: {
+  initialMethod?: 'totp' | 'sms';
+  /** Back to the passkey set-up (offered by the SMS risk notice where passkeys work). */
+  onChoosePasskey?: (() => void) | undefined;
+} = {}) {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -116,6 +123,7 @@ export function EnrolTotpPage({ initialMethod = 'totp' }: { initialMethod?: 'tot
           onVerified={(answer) => setSmsRecoveryCodes(answer.recoveryCodes)}
           onExpired={() => void backToLogin()}
           submitLabel={t('enrol.smsConfirm')}
+          riskNotice={{ onUseAuthenticator: () => setMethod('totp'), onUsePasskey: onChoosePasskey }}
         />
       </>
     );

@@ -3,6 +3,7 @@ import { Card, Descriptions, Skeleton, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useSystemInfo } from '../../api/system';
 import { useCurrentSession } from '../../app/session';
+import { formatLocalTime } from '../../app/format';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 
 function SystemInfo({ info }: { info: SystemInfoResponse }) {
@@ -28,6 +29,26 @@ function SystemInfo({ info }: { info: SystemInfoResponse }) {
             ? info.startedAt
             : new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' }).format(startedAt),
         },
+        // TRN-03: when the server's TLS certificate ends (the shell warns from 30 days before).
+        ...(info.tls === null
+          ? []
+          : [
+              {
+                key: 'tlsExpires',
+                label: t('notices.tls.expires'),
+                children: (
+                  <Typography.Text type={info.tls.expiresSoon ? 'danger' : undefined}>
+                    {formatLocalTime(info.tls.notAfter, i18n.language)}{' '}
+                    {info.tls.expired ? '' : t('notices.tls.daysLeft', { days: info.tls.daysLeft })}
+                  </Typography.Text>
+                ),
+              },
+              {
+                key: 'tlsSubject',
+                label: t('notices.tls.subject'),
+                children: `${info.tls.subject} (${t(info.tls.configured ? 'notices.tls.kindConfigured' : 'notices.tls.kindSelfSigned')})`,
+              },
+            ]),
       ]}
     />
   );

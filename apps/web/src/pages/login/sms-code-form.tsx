@@ -6,6 +6,7 @@ import { getSmsStatus, sendSmsCode } from '../../api/auth';
 import { ApiError } from '../../api/client';
 import { ApiErrorAlert } from '../../components/api-error-alert';
 import { TOTP_CODE, normaliseTotpCode } from './one-time-code';
+import { SmsRiskNotice, type SmsRiskChoices } from './sms-risk-notice';
 
 const isUnauthenticated = (error: unknown) => error instanceof ApiError && error.code === 'unauthenticated';
 
@@ -21,23 +22,31 @@ function useCountdown(): [number, (seconds: number) => void] {
 }
 
 interface Props<R> {
-  /** Checks the code on the server (sign-in step or enrolment). */
-  verify: (code: string) => Promise<R>;
+  /** Checks the code on the server (sign-in step or enrolment), with the risk notice's acknowledgement. */
+  verify: (code: string, riskAcknowledged: boolean) => Promise<R>;
   onVerified: (result: R) => Promise<void> | void;
   /** The pending sign-in is gone on the server (expired, or too many wrong codes). */
   onExpired: () => void;
   submitLabel: string;
+  /**
+   * TRN-03: choosing SMS (enrolment) shows the risk notice, and nothing is sent or confirmed until
+   * the user acknowledges it; the stronger factors it offers switch the set-up.
+   */
+  riskNotice?: SmsRiskChoices;
 }
 
 /**
  * AUTH-15: a code by text message. Shows the masked number, sends on request (with the server's
  * resend countdown), and verifies the 6-digit code. Used at the sign-in step and at enrolment.
  */
-export function SmsCodeForm<R>({ verify, onVerified, onExpired, submitLabel }: Props<R>) {
+export function SmsCodeForm<R>({ verify, onVerified, onExpired, submitLabel, riskNotice }: Props<R>) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ code: string }>();
   const [countdown, setCountdown] = useCountdown();
   const [sentTo, setSentTo] = useState<string | null>(null);
+  const [acknowledged, setAcknowledged] = useState(false);
+  // Only the enrolment asks for the acknowledgement; a sign-in code needs none.
+  const blocked = riskNotice !== undefined && !acknowledged;
 
   const status = useQuery({ queryKey: ['auth', 'sms-status'], queryFn: getSmsStatus, retry: false, gcTime: 0 });
   const statusData = status.data;
@@ -49,7 +58,7 @@ export function SmsCodeForm<R>({ verify, onVerified, onExpired, submitLabel }: P
   }, [status.error, onExpired]);
 
   const send = useMutation({
-    mutationFn: sendSmsCode,
+    mutationFn: () => sendSmsCode(riskNotice !== undefined && acknowledged),
     onSuccess: (answer) => {
       setSentTo(answer.maskedPhone);
       setCountdown(answer.resendInSeconds);
@@ -62,7 +71,7 @@ export function SmsCodeForm<R>({ verify, onVerified, onExpired, submitLabel }: P
     },
   });
   const check = useMutation({
-    mutationFn: verify,
+    mutationFn: (code: string) => verify(code, riskNotice !== undefined && acknowledged),
     onSuccess: (result) => onVerified(result),
     onError: (error) => {
       form.setFieldValue('code', '');
@@ -102,9 +111,13 @@ export function SmsCodeForm<R>({ verify, onVerified, onExpired, submitLabel }: P
       disabled={check.isPending}
       onFinish={({ code }) => check.mutate(code)}
     >
+      {riskNotice !== undefined && (
+        <SmsRiskNotice {...riskNotice} acknowledged={acknowledged} onAcknowledgedChange={setAcknowledged} />
+      )}
       <Typography.Paragraph>{t('sms.intro', { phone })}</Typography.Paragraph>
+      <Typography.Paragraph type="secondary">{t('notices.smsRisk.neverAsk')}</Typography.Paragraph>
       <Space className="ml-form-action" wrap>
-        <Button onClick={() => send.mutate()} loading={send.isPending} disabled={countdown > 0}>
+        <Button onClick={() => send.mutate()} loading={send.isPending} disabled={countdown > 0 || blocked}>
           {countdown > 0 ? t('sms.resendIn', { seconds: countdown }) : t(sentTo === null ? 'sms.send' : 'sms.resend')}
         </Button>
         {sentTo !== null && <Typography.Text type="secondary">{t('sms.sent', { phone: sentTo })}</Typography.Text>}
@@ -125,7 +138,7 @@ export function SmsCodeForm<R>({ verify, onVerified, onExpired, submitLabel }: P
           <ApiErrorAlert error={error} message={message} />
         </Form.Item>
       )}
-      <Button type="primary" htmlType="submit" block loading={check.isPending}>
+      <Button type="primary" htmlType="submit" block loading={check.isPending} disabled={blocked}>
         {submitLabel}
       </Button>
     </Form>

@@ -137,7 +137,7 @@ describe('AUTH-15 sign-in with a text-message code', () => {
 });
 
 describe('AUTH-11 AUTH-15 choosing SMS at enrolment', () => {
-  it('AUTH-15 an allowed account confirms its number with a code and gets its recovery codes once', async () => {
+  it('TRN-03 AUTH-15 an allowed account reads and acknowledges the risk notice, confirms its number with a code and gets its recovery codes once', async () => {
     let complete = false;
     const codes = Array.from({ length: 10 }, (_, i) => `ABCDE-FGHJK-LMNPQ-RST${String.fromCharCode(65 + i)}${i}`);
     const fetchMock = mockApi({
@@ -157,8 +157,20 @@ describe('AUTH-11 AUTH-15 choosing SMS at enrolment', () => {
 
     expect(await screen.findByRole('heading', { name: '设置第二重身份验证' })).toBeTruthy();
     fireEvent.click(await screen.findByRole('radio', { name: '手机短信' }));
-    fireEvent.click(await screen.findByRole('button', { name: '发送验证码' }));
+    // TRN-03 / D2: the risk notice, in Chinese; nothing can be sent until it is acknowledged.
+    const notice = await screen.findByRole('region', { name: '选择短信验证码前，请阅读以下风险提示' });
+    expect(notice.textContent).toMatch(/截获或转移.*SIM 卡调包.*网络钓鱼/);
+    expect(notice.textContent).toContain('通行密钥（Passkey）或身份验证器应用更安全');
+    expect(notice.textContent).toContain('MedLedger 绝不会通过电话向您索要验证码');
+    const send = screen.getByRole('button', { name: '发送验证码' });
+    expect((send as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(send);
+    expect(fetchMock).not.toHaveBeenCalledWith('/api/v1/auth/mfa/sms/send', expect.anything());
+    fireEvent.click(screen.getByRole('checkbox', { name: '我已阅读以上提示，了解短信验证码的风险' }));
+    await waitFor(() => expect((send as HTMLButtonElement).disabled).toBe(false));
+    fireEvent.click(send);
     await screen.findByText('验证码已发送至 134****0001');
+    expect(fetchMock).toHaveBeenCalledWith('/api/v1/auth/mfa/sms/send', postOf({ smsRiskAcknowledged: true }));
     fireEvent.change(screen.getByLabelText('短信验证码'), { target: { value: '135790' } });
     fireEvent.click(screen.getByRole('button', { name: '确认手机号并完成设置' }));
 
@@ -169,7 +181,29 @@ describe('AUTH-11 AUTH-15 choosing SMS at enrolment', () => {
         .map((i) => i.textContent),
     ).toEqual(codes);
     expect(screen.getByRole('heading', { name: '短信验证码已启用' })).toBeTruthy();
-    expect(fetchMock).toHaveBeenCalledWith('/api/v1/auth/sms/enrol/confirm', postOf({ code: '135790' }));
+    expect(fetchMock).toHaveBeenCalledWith(
+      '/api/v1/auth/sms/enrol/confirm',
+      postOf({ code: '135790', smsRiskAcknowledged: true }),
+    );
+  });
+
+  it('TRN-03 the risk notice offers the authenticator app instead, which switches the set-up', async () => {
+    mockApi({
+      'GET /api/v1/session': signedOut,
+      'POST /api/v1/auth/totp/enrol/start': {
+        status: 200,
+        body: { secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', otpauthUri: 'otpauth://totp/MedLedger:li.na?secret=X' },
+      },
+      'GET /api/v1/auth/mfa/sms': smsStatus,
+    });
+    window.localStorage.setItem(LANGUAGE_STORAGE_KEY, 'en');
+    renderApp('/enrol-totp');
+    fireEvent.click(await screen.findByRole('radio', { name: 'Text message (SMS)' }));
+    const notice = await screen.findByRole('region', { name: 'Before you choose text-message codes, read this' });
+    expect(notice.textContent).toContain('SIM swap');
+    fireEvent.click(within(notice).getByRole('button', { name: 'Use an authenticator app instead' }));
+    expect(await screen.findByRole('radio', { name: 'Authenticator app', checked: true })).toBeTruthy();
+    expect(screen.queryByRole('region', { name: 'Before you choose text-message codes, read this' })).toBeNull();
   });
 
   it('AUTH-11 a privileged account (SMS not offered) sees only the authenticator set-up', async () => {

@@ -1,0 +1,50 @@
+/** TRN-03 in-product security notices (Chinese): SMS risks, new-device sign-in, expiry reminders. */
+export const noticesZhCN = {
+  smsRisk: {
+    title: '选择短信验证码前，请阅读以下风险提示',
+    intercept:
+      '短信验证码是安全性最弱的第二因素：短信可能被截获或转移。不法分子可能冒名补办或转移您的手机号（SIM 卡调包），或诱导您在仿冒的登录页面输入验证码（网络钓鱼），然后自行使用该验证码。',
+    stronger: '通行密钥（Passkey）或身份验证器应用更安全，不会被转发或截获，本系统同样提供，建议优先选用。',
+    neverShare: '切勿将验证码告诉任何人，包括同事和 IT 人员。MedLedger 绝不会通过电话向您索要验证码。',
+    acknowledge: '我已阅读以上提示，了解短信验证码的风险',
+    required: '请先勾选确认已阅读风险提示，然后才能发送验证码。',
+    usePasskey: '改为设置通行密钥',
+    useApp: '改用身份验证器应用',
+    neverAsk: '切勿将验证码告诉任何人。MedLedger 绝不会通过电话向您索要验证码。',
+    choiceWeaker: '安全性低于通行密钥和身份验证器应用：短信可能被截获或转移。',
+  },
+  newDevice: {
+    title: '您的账号刚刚在一台新设备上登录',
+    when: '时间',
+    device: '设备',
+    ip: 'IP 地址',
+    method: '登录方式',
+    notYou: '如果这不是您本人的操作，请立即修改密码并结束其他所有会话。',
+    goSecurity: '前往账号安全页面',
+    phishingTitle: '谨防网络钓鱼',
+    checkAddress: '输入密码前，请确认浏览器地址栏显示的是贵公司的 MedLedger 地址：{{origin}}',
+    neverAsk: 'MedLedger 绝不会通过电话、短信或邮件中的链接向您索要验证码或密码。',
+    dismiss: '是我本人，关闭提示',
+    more: '另有 {{count}} 次新设备登录，详见账号安全页面。',
+    unknownDevice: '未知设备',
+    deviceOn: '{{browser}}（{{os}}）',
+    dismissFailed: '无法关闭此提示，请稍后再试。',
+  },
+  passwordExpiry: {
+    title: '您的密码将于 {{time}} 到期（还剩 {{days}} 天）',
+    text: '请在到期前修改密码；到期后登录时必须先修改密码。',
+    change: '立即修改密码',
+  },
+  tls: {
+    expiringTitle: '服务器 TLS 证书将于 {{time}} 到期（还剩 {{days}} 天）',
+    expiredTitle: '服务器 TLS 证书已于 {{time}} 到期',
+    selfSigned: '当前使用自签名证书，服务重启时会自动更新。生产环境请配置由受信任机构签发的证书。',
+    configured:
+      '请在到期前续签证书，并通过 MEDLEDGER_TLS_CERT_FILE 和 MEDLEDGER_TLS_KEY_FILE 配置新证书后重启服务，否则浏览器将拒绝连接。',
+    expires: 'TLS 证书到期时间',
+    subject: 'TLS 证书主体',
+    kindSelfSigned: '自签名',
+    kindConfigured: '已配置',
+    daysLeft: '（还剩 {{days}} 天）',
+  },
+};
