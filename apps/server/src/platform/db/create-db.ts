@@ -1,9 +1,42 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import type { Database, Dialect } from './database.js';
+
+/**
+ * SQLite transactions begin IMMEDIATE: the write lock is taken at BEGIN, where the busy timeout
+ * applies, so a second process (the CLI beside the server, or the server's sealer beside a CLI
+ * command) waits its turn. A deferred BEGIN would take a read snapshot first and then fail with
+ * "database is locked" (SQLITE_BUSY_SNAPSHOT) at its first write if the other process wrote in
+ * between — the busy timeout cannot help there.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
 
 export type DatabaseTarget = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
 
@@ -29,7 +62,7 @@ export function createDb(target: DatabaseTarget, options: { poolSize?: number } 
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
     return { db, dialect: 'sqlite', close: () => db.destroy(), sqlite };
   }
   // int8 (counts, bigint ids) as JS numbers; MedLedger's counters stay far below 2^53.
