@@ -153,14 +153,14 @@ export function useAead(engine: Aead): Aead {
   return previous;
 }
 
-/** For the start-up log and `medledger keys status`. */
-export function aeadStatus(): { engine: Aead['name']; detail: string } {
-  if (active.name === 'native' && loaded.addon !== null) {
-    return { engine: 'native', detail: `native addon (${loaded.addon.openssl}), self-tested` };
+/** For the start-up log and `medledger keys status`; the arguments are for tests. */
+export function aeadStatus(load: AddonLoad = loaded, engine: Aead = active): { engine: Aead['name']; detail: string } {
+  if (engine.name === 'native' && load.addon !== null) {
+    return { engine: 'native', detail: `native addon (${load.addon.openssl}), self-tested` };
   }
   const why =
-    loaded.addon === null
-      ? `native addon not in use: ${loaded.reason}`
-      : 'native addon loaded but not enabled (self-tests not run)';
+    load.addon === null
+      ? `native addon not in use: ${load.reason}`
+      : 'native addon loaded but not enabled: the self-tests have not run';
   return { engine: 'node:crypto', detail: `node:crypto (${why})` };
 }
