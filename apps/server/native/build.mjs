@@ -23,7 +23,11 @@ const started = Date.now();
 function giveUp(reason, detail = '') {
   const lines = [
     `native AEAD addon NOT built: ${reason}`,
-    ...(detail ? [detail.trimEnd()] : []),
+    ...detail
+      .trimEnd()
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => `  ${l}`),
     'MedLedger still works: field encryption falls back to node:crypto (same format, about a third of the speed).',
     'To build it: a C compiler, make and python3 (Debian: apt-get install build-essential python3), then',
     '`npm run build -w @medledger/server`.',
