@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import fc from 'fast-check';
 import { afterEach, describe, expect, test } from 'vitest';
 import { buildTestApp, type TestApp } from '../../../test/harness.js';
 import { isAppError } from '../../platform/errors.js';
@@ -146,6 +147,36 @@ describe('keys: native AES-256-GCM addon (decision 0029)', () => {
     } finally {
       answer.expected = expected;
     }
+  });
+});
+
+describe('keys: AAD encoding', () => {
+  /** The plain definition: 4-byte big-endian UTF-8 length, then the UTF-8 bytes, per part. */
+  const reference = (parts: readonly string[]) =>
+    Buffer.concat(
+      parts.flatMap((p) => {
+        const bytes = Buffer.from(p, 'utf8');
+        const len = Buffer.alloc(4);
+        len.writeUInt32BE(bytes.length);
+        return [len, bytes];
+      }),
+    );
+
+  test('CRY-02 the ASCII fast path and the UTF-8 path encode the AAD exactly as defined', () => {
+    expect(lengthPrefixed(['field', 'patient', 'name', 'row-1', '1']).toString('hex')).toBe(
+      '000000056669656c640000000770617469656e74000000046e616d6500000005726f772d310000000131',
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }))),
+        (parts) => {
+          expect(lengthPrefixed(parts).equals(reference(parts))).toBe(true);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // A lone surrogate is written as U+FFFD by both.
+    expect(lengthPrefixed(['a\ud800b']).equals(reference(['a\ud800b']))).toBe(true);
   });
 });
 
