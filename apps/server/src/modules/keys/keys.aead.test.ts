@@ -22,7 +22,7 @@ import {
   type Aead,
 } from './keys.aead.js';
 import { KNOWN_ANSWERS, keysStatusCommand, open, rotateKey, seal, SelfTestError, type SealRef } from './index.js';
-import { lengthPrefixed } from './keys.seal.js';
+import { lengthPrefixed, parse } from './keys.seal.js';
 
 /**
  * Decision 0029: field values go through the native AES-256-GCM addon once it has passed its
@@ -177,6 +177,41 @@ describe('keys: AAD encoding', () => {
     );
     // A lone surrogate is written as U+FFFD by both.
     expect(lengthPrefixed(['a\ud800b']).equals(reference(['a\ud800b']))).toBe(true);
+  });
+});
+
+describe('keys: sealed value parser', () => {
+  // The parser before decision 0029: one pattern over the whole value, then the canonical round trip.
+  const SEALED = /^mlk1\.([1-9][0-9]{0,8})\.([A-Za-z0-9_-]{16})\.([A-Za-z0-9_-]{22,})$/;
+  const before = (v: string) => {
+    const m = SEALED.exec(v);
+    if (m === null) return false;
+    const body = Buffer.from(m[3]!, 'base64url');
+    return Buffer.from(m[2]!, 'base64url').length === 12 && body.length >= 16 && body.toString('base64url') === m[3];
+  };
+
+  test('CRY-03 the shorter pattern accepts exactly the values the full pattern accepted', () => {
+    const valid = `mlk1.12.${randomBytes(12).toString('base64url')}.${randomBytes(41).toString('base64url')}`;
+    const alphabet = [...'Aa09_-.=+/ \n\u00e9mlk', '\u0000'];
+    const edit = fc.tuple(fc.nat(), fc.constantFrom(...alphabet), fc.constantFrom('insert', 'replace', 'delete'));
+    fc.assert(
+      fc.property(fc.array(edit, { maxLength: 4 }), (edits) => {
+        let v = valid;
+        for (const [at, ch, op] of edits) {
+          const i = at % (v.length + 1);
+          v =
+            op === 'insert'
+              ? v.slice(0, i) + ch + v.slice(i)
+              : v.slice(0, i) + (op === 'replace' ? ch : '') + v.slice(i + 1);
+        }
+        expect(!('reason' in parse(v)), JSON.stringify(v)).toBe(before(v));
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const n of [0, 1, 15, 16, 17, 18, 40]) {
+      const v = `mlk1.1.${randomBytes(12).toString('base64url')}.${randomBytes(n).toString('base64url')}`;
+      expect(!('reason' in parse(v)), `${n}-byte body`).toBe(before(v));
+    }
   });
 });
 

@@ -96,7 +96,8 @@ export function seal(ctx: Pick<Ctx, 'runtime'>, ref: SealRef, plaintext: string)
 
 type Parsed = { version: number; nonce: Buffer; body: Buffer } | { reason: string };
 
-function parse(sealed: unknown): Parsed {
+/** Splits a sealed value into version, nonce and body, or says why it is not one (exported for tests). */
+export function parse(sealed: unknown): Parsed {
   if (typeof sealed !== 'string') return { reason: 'not a string' };
   const m = SEALED_HEAD.exec(sealed);
   if (m === null) {
