@@ -23,7 +23,8 @@ import { migrations } from '../migrations/index.js';
 import { buildApp, createRuntime } from '../src/app.js';
 import { buildEvent, sealOnce, verifyAuditTrail, record } from '../src/modules/audit/index.js';
 import { leafHashOf } from '../src/modules/audit/audit.merkle.js';
-import { open, seal } from '../src/modules/keys/index.js';
+import { aeadStatus, open, seal } from '../src/modules/keys/index.js';
+import { fieldAead, nodeAead, useAead } from '../src/modules/keys/keys.aead.js';
 import { systemClock } from '../src/platform/clock.js';
 import { createDb, type DbHandle } from '../src/platform/db/create-db.js';
 import { migrateToLatest } from '../src/platform/db/migrator.js';
@@ -196,17 +197,33 @@ async function benchSealOpen(dir: string): Promise<void> {
   const N = 200_000;
   const ref = { table: 'bench', column: 'secret', rowId: 'row-1' };
   const key = randomBytes(32);
-  const sealOpen: number[] = [];
-  const raw: number[] = [];
-  for (let round = 0; round < 5; round++) {
-    let start = process.hrtime.bigint();
+  // createRuntime ran the self-tests: this is the engine the server would use.
+  const engine = fieldAead();
+  const status = aeadStatus();
+  const cpu: number[] = [];
+  const pairs = async (record: boolean) => {
+    const start = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
     for (let i = 0; i < N; i++) {
       const sealed = seal(ctx, ref, value);
       const back = await open(ctx, ref, sealed);
       if (back.length !== 100) throw new Error('seal/open round trip failed');
     }
-    sealOpen.push(N / (Number(process.hrtime.bigint() - start) / 1e9));
-    start = process.hrtime.bigint();
+    const used = process.cpuUsage(cpuStart);
+    if (record) cpu.push(N / ((used.user + used.system) / 1e6));
+    return N / (Number(process.hrtime.bigint() - start) / 1e9);
+  };
+  const sealOpen: number[] = [];
+  const fallback: number[] = [];
+  const raw: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    sealOpen.push(await pairs(true));
+    if (engine !== nodeAead) {
+      useAead(nodeAead);
+      fallback.push(await pairs(false));
+      useAead(engine);
+    }
+    const start = process.hrtime.bigint();
     const pt = Buffer.from(value);
     for (let i = 0; i < N; i++) {
       const iv = randomBytes(12);
@@ -228,6 +245,18 @@ async function benchSealOpen(dir: string): Promise<void> {
     ratio,
     '≥ 200,000/s',
     median(sealOpen) >= 200_000,
+  );
+  console.log(`${''.padEnd(14)} engine: ${status.detail}`);
+  // Wall time above is what the target is judged on; on a shared machine the process's own CPU
+  // time (all its threads, GC included) shows what one core does when it is not taken away.
+  console.log(`${''.padEnd(14)} per CPU-second of this process: ${fmt(median(cpu))} pairs`);
+  if (fallback.length > 0) {
+    console.log(
+      `${''.padEnd(14)} the node:crypto fallback engine on the same values: ${fmt(median(fallback))} pairs/s (ratio ${(median(fallback) / median(raw)).toFixed(2)})`,
+    );
+  }
+  console.log(
+    `${''.padEnd(14)} baseline: raw createCipheriv/createDecipheriv pairs (one cipher object per call), 100-byte values, one core`,
   );
 }
 

@@ -20,7 +20,14 @@ import { salesLedgerRoutes, salesRoutes, type CompanyProfile } from './modules/s
 import { procurementLedgerRoutes, procurementRoutes } from './modules/procurement/index.js';
 import { FILES_SEALED_COLUMNS } from './modules/files/index.js';
 import { CLINICAL_SEALED_COLUMNS, clinicalRoutes } from './modules/clinical/index.js';
-import { loadMasterKey, openKeyRing, runSelfTests, type MasterKey, type SealedColumn } from './modules/keys/index.js';
+import {
+  aeadStatus,
+  loadMasterKey,
+  openKeyRing,
+  runSelfTests,
+  type MasterKey,
+  type SealedColumn,
+} from './modules/keys/index.js';
 import type { Clock } from './platform/clock.js';
 import type { DbHandle } from './platform/db/create-db.js';
 import { DEFAULT_ADMIN_ACCESS } from './platform/http/admin-access.js';
@@ -72,6 +79,10 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
  */
 export async function createRuntime(options: RuntimeOptions): Promise<{ runtime: Runtime; master: MasterKey }> {
   runSelfTests();
+  const aead = aeadStatus();
+  const log =
+    aead.engine === 'native' ? options.logger.info.bind(options.logger) : options.logger.warn.bind(options.logger);
+  log({ engine: aead.engine }, `field encryption: AES-256-GCM via ${aead.detail}`);
   const master = loadMasterKey(options.keys);
   const { db, dialect } = options.database;
   // keys and audit are both layer 1: each receives what it needs of the other from here.

@@ -12,6 +12,11 @@ export { runSelfTests, SelfTestError, KNOWN_ANSWERS, type KnownAnswer } from './
 /** Opens the key ring (creating first keys), and the types other modules and the composition root see. */
 export { openKeyRing, type KeyRing, type SealedColumn, type KeysAuditor, type KeysAuditInput } from './keys.ring.js';
 export type { KeyPurpose } from './keys.tables.js';
+/**
+ * Which AES-256-GCM engine seals field values: the native addon once its self-tests passed, else
+ * node:crypto (same format), with the reason; for the start-up log and `keys status` (decision 0029).
+ */
+export { aeadStatus } from './keys.aead.js';
 /** Seals a value for one table/column/row with the newest field key (AES-256-GCM, CRY-01/02/03). */
 export { seal } from './keys.seal.js';
 /** Opens a sealed value; any integrity failure raises an alert and throws `integrity_failed` (ATK-CRYPTO). */

@@ -1,6 +1,7 @@
 import { isAppError } from '../../platform/errors.js';
 import { systemCtx } from '../../platform/http/ctx.js';
 import type { Runtime } from '../../platform/runtime.js';
+import { aeadStatus } from './keys.aead.js';
 import { keyStatus, reloadKeys, retireKey, rewrap, rotateKey, type KeyStatus } from './keys.rotate.js';
 
 /** Where a command writes: `out` for results, `err` for problems and progress. */
@@ -48,6 +49,7 @@ function printStatus(io: KeysCliIo, runtime: Runtime, status: KeyStatus[]): void
     }
   }
   const cols = runtime.keys.sealedColumns;
+  io.out(`Field encryption: AES-256-GCM via ${aeadStatus().detail}\n`);
   io.out(
     `Sealed columns: ${cols.length === 0 ? 'none registered' : cols.map((c) => `${c.table}.${c.column}`).join(', ')}\n`,
   );

@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Db } from '../../platform/db/database.js';
 import type { Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
+import { forgetKey } from './keys.aead.js';
 import { KEY_PURPOSES, type KeyPurpose } from './keys.tables.js';
 
 /** A column whose values are sealed by `keys.seal`; the rewrap job walks these. */
@@ -207,6 +208,7 @@ export async function syncVersions(ring: KeyRing, db: Db, purpose: 'field'): Pro
   for (const [version, key] of byVersion) {
     if (active.has(version)) continue;
     byVersion.delete(version);
+    forgetKey(key);
     key.fill(0);
   }
   ring.versions.set(purpose, byVersion);
@@ -228,6 +230,8 @@ export function current(
 ): { version: number; key: Buffer } {
   const byVersion = versions.get(purpose);
   if (byVersion === undefined || byVersion.size === 0) throw new Error(`no active ${purpose} key`);
-  const version = Math.max(...byVersion.keys());
+  // A loop, not Math.max(...keys()): this runs on every seal.
+  let version = 0;
+  for (const v of byVersion.keys()) if (v > version) version = v;
   return { version, key: byVersion.get(version)! };
 }

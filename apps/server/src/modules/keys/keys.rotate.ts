@@ -3,6 +3,7 @@ import type { Db } from '../../platform/db/database.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import { systemCtx, type Ctx } from '../../platform/http/ctx.js';
 import type { Runtime } from '../../platform/runtime.js';
+import { forgetKey } from './keys.aead.js';
 import { current, insertKeyVersion, requireAuditor, syncVersions, type SealedColumn } from './keys.ring.js';
 import { open, sealAt, sealedPrefix } from './keys.seal.js';
 import { KEY_PURPOSES, type KeyPurpose } from './keys.tables.js';
@@ -161,6 +162,7 @@ export async function rewrap(runtime: Runtime, options: RewrapOptions = {}): Pro
   try {
     return await rewrapTo(runtime, target, batchSize, options);
   } finally {
+    forgetKey(target.key);
     target.key.fill(0);
   }
 }
