@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ADMINISTRATIVE_PERMISSIONS, BUILTIN_ROLES, PERMISSIONS } from '@medledger/contract';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { z } from 'zod';
 import { main } from '../src/main.js';
@@ -150,6 +151,19 @@ describe(`the OpenAPI description of the API (${testDialect()})`, () => {
   test('the document is structurally valid OpenAPI 3.1: responses everywhere, every $ref resolves, path templates declared', () => {
     expect(structuralProblems(doc)).toEqual([]);
     expect(collectRefs(doc).length).toBeGreaterThan(10);
+  });
+
+  test('the document validates against the OpenAPI 3.1 schema (offline validator)', async () => {
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(doc));
+    expect(result.errors ?? [], JSON.stringify(result.errors ?? []).slice(0, 2000)).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    // And it notices a broken document.
+    const broken = structuredClone(doc) as Json & { paths: Record<string, Record<string, Json>> };
+    delete broken.paths['/healthz']!.get!.responses;
+    broken.info = { title: 'MedLedger' };
+    expect((await new Validator().validate(broken)).valid).toBe(false);
   });
 
   test('the structural check finds what it looks for', () => {
