@@ -34,7 +34,8 @@ import { DEFAULT_ADMIN_ACCESS } from './platform/http/admin-access.js';
 import { systemCtx, type Authenticator } from './platform/http/ctx.js';
 import { DEFAULT_UPLOAD_MAX_BYTES, getActor, registerRoutes, type AnyRouteDef } from './platform/http/route.js';
 import { createHttpApp, type HttpOptions, type RefusedRequest } from './platform/http/server.js';
-import { systemRoutes } from './platform/http/system.routes.js';
+import { openApiDocument, type OpenApiSettings } from './platform/http/openapi.js';
+import { openApiRoute, systemRoutes } from './platform/http/system.routes.js';
 import type { TlsCertificateInfo } from './platform/http/tls.js';
 import { webRoutes } from './platform/http/web-assets.js';
 import { drainBackground } from './platform/background.js';
@@ -161,10 +162,23 @@ export type AppOptions = {
   observeResponse?: (request: FastifyRequest, reply: FastifyReply) => void;
 };
 
-/** Every route of the application, in registration order: API first, the web UI last. */
-export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
+/** What {@link apiRoutes} needs: no database connection is opened, the routes only keep `db` for later. */
+export type ApiRouteOptions = {
+  runtime: Pick<Runtime, 'db' | 'dialect' | 'clock' | 'files'>;
+  settings: Pick<AppOptions['settings'], 'publicUrl' | 'uploadMaxBytes'>;
+  extraRoutes?: readonly AnyRouteDef[];
+  startedAt?: Date;
+  /** TRN-03: the served certificate, for the system information (absent in the CLI). */
+  tlsCertificate?: TlsCertificateInfo;
+};
+
+/**
+ * Every API route (all but the web UI), in registration order, including the OpenAPI description
+ * of exactly these routes. `medledger openapi` builds them without a database or a server.
+ */
+export function apiRoutes(options: ApiRouteOptions): AnyRouteDef[] {
   const { runtime } = options;
-  return [
+  const routes: AnyRouteDef[] = [
     ...systemRoutes({
       db: runtime.db,
       dialect: runtime.dialect,
@@ -173,6 +187,7 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
       startedAt: options.startedAt ?? runtime.clock.now(),
       tlsCertificate: options.tlsCertificate,
     }),
+    openApiRoute(() => openApiDocument(routes, openApiSettings(options))),
     ...identityRoutes,
     ...passkeyRoutes(options.settings.publicUrl),
     ...auditRoutes,
@@ -187,8 +202,22 @@ export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
     ...procurementLedgerRoutes,
     ...clinicalRoutes,
     ...(options.extraRoutes ?? []),
-    ...webRoutes(options.settings.webDir),
   ];
+  return routes;
+}
+
+/** The settings of the OpenAPI document: the same whether the server serves it or the CLI prints it. */
+export function openApiSettings(options: ApiRouteOptions): OpenApiSettings {
+  return {
+    version: serverVersion(),
+    publicUrl: options.settings.publicUrl,
+    uploadMaxBytes: options.settings.uploadMaxBytes ?? options.runtime.files.maxBytes,
+  };
+}
+
+/** Every route of the application, in registration order: API first, the web UI last. */
+export function applicationRoutes(options: AppOptions): AnyRouteDef[] {
+  return [...apiRoutes(options), ...webRoutes(options.settings.webDir)];
 }
 
 /** LOG-01: refused and failed requests are audited in their own transaction. 404s are not. */

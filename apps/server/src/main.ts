@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { parseUdi, UDI_ISSUERS } from '@medledger/contract';
 import { Command, CommanderError } from 'commander';
@@ -44,6 +44,7 @@ import { sendTrainingReminders } from './modules/training/index.js';
 import { notifyExpiringDocuments } from './modules/master-data/index.js';
 import { escalateOverdueBreakGlassReviews } from './modules/clinical/index.js';
 import { loadDemoCompany } from './ops/demo.js';
+import { openApiFromConfig } from './ops/openapi.js';
 import { systemClock } from './platform/clock.js';
 import { createDb, type DbHandle } from './platform/db/create-db.js';
 import { migrateToLatest, migrationStatus } from './platform/db/migrator.js';
@@ -731,6 +732,28 @@ function buildProgram(io: Out, result: { code: number }): Command {
         });
       },
     );
+
+  program
+    .command('openapi')
+    .description(
+      'print the OpenAPI 3.1 description of the API (the document GET /api/v1/openapi.json serves); needs no database and no running server',
+    )
+    .option(...configOption)
+    .option('-o, --out <file>', 'write the document to this file instead of standard output')
+    .action((opts: { config?: string; out?: string }) => {
+      const config = requireConfig(io, opts.config);
+      const { document, text } = openApiFromConfig(config);
+      if (opts.out === undefined) {
+        io.out(text);
+        return;
+      }
+      writeFileSync(opts.out, text);
+      const operations = Object.values(document.paths as Record<string, object>).reduce(
+        (n, item) => n + Object.keys(item).length,
+        0,
+      );
+      io.out(`Wrote the OpenAPI description (${operations} operations) to ${opts.out}\n`);
+    });
 
   const udi = program
     .command('udi')

@@ -82,7 +82,7 @@ describe('CFG-02 / TLS-03 security headers', () => {
     expect(a.headers['cache-control']).toBe('no-store');
   });
 
-  test('ATK-EXPOSE static files are served by exact name only: no source maps, traversal or dotfiles', async () => {
+  test('ATK-EXPOSE CFG-05 static files are served by exact name only: no source maps, traversal, dotfiles, debug pages, metrics or API docs', async () => {
     const asset = await t.app.inject({ method: 'GET', url: '/assets/app-test.js' });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
@@ -94,6 +94,16 @@ describe('CFG-02 / TLS-03 security headers', () => {
       '/..%2f..%2fetc%2fpasswd',
       '/server.js.map',
       '/index.html.bak',
+      // CFG-05: no debug pages, metrics or API docs; the description is only at /api/v1/openapi.json.
+      '/debug',
+      '/metrics',
+      '/docs',
+      '/openapi.json',
+      '/api/docs',
+      '/swagger',
+      '/api-docs',
+      '/api/openapi.json',
+      '/api/v1/docs',
     ]) {
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);

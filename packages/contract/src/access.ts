@@ -47,7 +47,13 @@ export const BUILTIN_ROLES = [
     adminClass: 'system',
     highRisk: true,
     requiresTraining: ['security-basics'],
-    permissions: ['identity.user.read', 'identity.user.manage', 'identity.user.reveal', 'system.info.read'],
+    permissions: [
+      'identity.user.read',
+      'identity.user.manage',
+      'identity.user.reveal',
+      'system.info.read',
+      'system.apiDocs.read',
+    ],
   },
   {
     code: 'security-admin',

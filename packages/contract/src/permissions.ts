@@ -49,6 +49,10 @@ export const PERMISSIONS = {
     zh: '查看系统信息（版本、数据库、迁移状态）',
     en: 'View system information (version, database, migrations)',
   },
+  'system.apiDocs.read': {
+    zh: '查看接口说明文档（OpenAPI），仅限管理网络',
+    en: 'Read the API description (OpenAPI); from the management networks only',
+  },
   ...TRAINING_PERMISSIONS,
   ...MASTER_DATA_PERMISSIONS,
   ...INVENTORY_PERMISSIONS,

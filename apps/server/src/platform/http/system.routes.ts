@@ -3,6 +3,7 @@ import type { Kysely, Migration } from 'kysely';
 import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrator.js';
+import { OpenApiDocumentResponse } from './openapi.js';
 import { route, type AnyRouteDef } from './route.js';
 import { tlsExpiry, type TlsCertificateInfo } from './tls.js';
 
@@ -51,4 +52,25 @@ export function systemRoutes(options: {
       },
     }),
   ];
+}
+
+/**
+ * CFG-05 / ATK-EXPOSE: the API description, only for holders of `system.apiDocs.read` (the system
+ * administrator), which makes it an administrative interface: management networks only (AC-11).
+ * `document` builds it once, on the first request; nothing else publishes API docs.
+ */
+export function openApiRoute(document: () => Record<string, unknown>): AnyRouteDef {
+  let built: Record<string, unknown> | undefined;
+  return route({
+    method: 'GET',
+    url: '/api/v1/openapi.json',
+    permission: 'system.apiDocs.read',
+    summary: 'The OpenAPI 3.1 description of this API',
+    audits: 'none',
+    response: OpenApiDocumentResponse,
+    handler: async () => {
+      built ??= document();
+      return Promise.resolve(built);
+    },
+  });
 }

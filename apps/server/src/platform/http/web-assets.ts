@@ -50,6 +50,33 @@ const NOT_BUILT = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><titl
 <body><h1>MedLedger</h1><p>网页界面尚未构建。请在仓库根目录运行 <code>npm run build</code>。</p>
 <p>The web UI has not been built. Run <code>npm run build</code> in the repository root.</p></body></html>`;
 
+/**
+ * CFG-05 / ATK-EXPOSE: first path segments that scanners probe for debug pages, metrics and API
+ * docs. The web UI has no page there, so they answer 404 like a missing file instead of the app
+ * page (a 200 would look like a find). The API description exists only at the guarded
+ * `/api/v1/openapi.json`.
+ */
+const RESERVED_PATHS: ReadonlySet<string> = new Set([
+  'debug',
+  '_debug',
+  'metrics',
+  'docs',
+  'doc',
+  'api-docs',
+  'swagger',
+  'swagger-ui',
+  'redoc',
+  'openapi',
+  'graphql',
+  'graphiql',
+  'actuator',
+  'server-status',
+  'server-info',
+  'console',
+  'trace',
+  'phpinfo',
+]);
+
 /** Public routes serving the single-page app: files by exact path, `index.html` for app paths. */
 export function webRoutes(dir: string): AnyRouteDef[] {
   const { assets, indexHtml } = loadWebAssets(dir);
@@ -73,9 +100,15 @@ export function webRoutes(dir: string): AnyRouteDef[] {
         await reply.type(asset.type).send(asset.body);
         return;
       }
-      // A missing file (anything with an extension) or a hidden path (.git, .env) is a 404, not the
-      // app page; other paths are client-side routes and get the app, which shows its own 404 page.
-      if (/\.[A-Za-z0-9]+$/.test(pathname) || /(^|\/)\./.test(pathname) || pathname.includes('%')) {
+      // A missing file (anything with an extension), a hidden path (.git, .env) or a well-known
+      // diagnostics address (/debug, /metrics, /docs) is a 404, not the app page; other paths are
+      // client-side routes and get the app, which shows its own 404 page.
+      if (
+        /\.[A-Za-z0-9]+$/.test(pathname) ||
+        /(^|\/)\./.test(pathname) ||
+        pathname.includes('%') ||
+        RESERVED_PATHS.has(pathname.split('/')[1]!.toLowerCase())
+      ) {
         throw new AppError('not_found', 'There is nothing at this address.');
       }
       const nonce = newNonce();
