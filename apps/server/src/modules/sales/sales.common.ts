@@ -3,6 +3,7 @@ import { chinaToday } from '../inventory/index.js';
 import { addDays } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import { siteScope, type Ctx, requireActor } from '../../platform/http/ctx.js';
+import { fieldDecision } from '../../platform/http/field-access.js';
 import type { SalesOrderTable } from './sales.tables.js';
 
 export const actorOf = requireActor;
@@ -19,9 +20,9 @@ export function inScope(ctx: Ctx, permission: Permission, site: string): boolean
   return scope === 'all' || scope.has(site);
 }
 
-/** Whether the actor may see prices and amounts (AC-03 field-level). */
+/** Whether the actor may see prices and amounts (AC-03 field-level, classified level 2 under AC-07). */
 export function seesPrices(ctx: Ctx): boolean {
-  return actorOf(ctx).permissions.has('sales.price.read');
+  return fieldDecision(actorOf(ctx), ['sales.order.price'], 'reveal').allow;
 }
 
 /**

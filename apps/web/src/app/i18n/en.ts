@@ -689,6 +689,8 @@ export const en: Resources = {
       'The daily limit of text-message codes has been reached. Use the authenticator app or a recovery code, or try again tomorrow.',
     training_required:
       'This permission needs current security training. Complete the course in the Training centre, then try again.',
+    purpose_required:
+      'Personal data of this level is shown in clear only for a declared purpose. State why you need it (in words), then try again.',
     setup_token_invalid:
       'The setup link is invalid or has expired. Restart the server, or run medledger admin setup-token.',
     integrity_failed:

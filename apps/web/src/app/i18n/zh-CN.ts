@@ -645,6 +645,7 @@ export const zhCN = {
     sms_code_expired: '验证码已过期或已被新的验证码取代，请重新获取验证码。',
     sms_limit_reached: '今日短信验证码发送次数已达上限。请使用身份验证器应用或恢复码，或明天再试。',
     training_required: '此权限需要先完成（或重新完成）相关安全培训。请到“培训”页面完成课程后再试。',
+    purpose_required: '该级别的个人信息只有在说明用途后才能查看明文。请用文字填写查看目的后再试。',
     setup_token_invalid: '设置链接无效或已过期。请重启服务器，或运行 medledger admin setup-token。',
     integrity_failed: '加密数据完整性校验失败，已通知安全管理员。请联系管理员并提供请求编号。',
     rate_limited: '操作过于频繁，请稍后再试。',
