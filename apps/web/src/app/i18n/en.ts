@@ -1,3 +1,4 @@
+import { classificationEn } from './classification.en';
 import { stocktakeEn } from './stocktake.en';
 import { gspEn } from './gsp.en';
 import { masterDataEn } from './master-data.en';
@@ -645,6 +646,7 @@ export const en: Resources = {
   training: trainingEn,
   masterData: masterDataEn,
   clinical: clinicalEn,
+  classification: classificationEn,
   signature: {
     intro:
       'Electronic signature: confirm with your passkey, or enter the 6-digit code of your authenticator app. Each code works once.',

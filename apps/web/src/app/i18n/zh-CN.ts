@@ -1,3 +1,4 @@
+import { classificationZhCN } from './classification.zh-CN';
 import { stocktakeZhCN } from './stocktake.zh-CN';
 import { gspZhCN } from './gsp.zh-CN';
 import { masterDataZhCN } from './master-data.zh-CN';
@@ -608,6 +609,7 @@ export const zhCN = {
   training: trainingZhCN,
   masterData: masterDataZhCN,
   clinical: clinicalZhCN,
+  classification: classificationZhCN,
   signature: {
     intro: '电子签名：请用通行密钥确认，或输入身份验证器应用中的 6 位验证码。每个验证码只能使用一次。',
     withPasskey: '用通行密钥签名',
