@@ -58,6 +58,8 @@ export type ClassifiedField = {
   responses?: readonly string[];
   /** Personal columns of the GSP ledger exports (`ledger.column`). */
   ledgerColumns?: readonly string[];
+  /** An exception worth knowing, shown on the classification screen. */
+  note?: { zh: string; en: string };
 };
 
 const PATIENT = {
@@ -148,6 +150,7 @@ export const DATA_FIELDS = {
     clear: null,
     otherwise: 'masked',
     sealed: ['sms_outbox.toSealed'],
+    responses: ['SmsOutboxResponse.messages.to'],
   },
   'identity.sms.text': {
     zh: '短信正文（含验证码）',
@@ -157,6 +160,10 @@ export const DATA_FIELDS = {
     clear: null,
     otherwise: 'never',
     sealed: ['sms_outbox.textSealed'],
+    note: {
+      zh: '例外：仅在开发用短信发件箱（MEDLEDGER_SMS_PROVIDER=outbox）中向持有“查看开发用短信发件箱”权限的用户显示；正式环境使用短信网关，正文不落地显示。',
+      en: 'Exception: only the development SMS outbox (MEDLEDGER_SMS_PROVIDER=outbox) shows it, to holders of the permission to read that outbox; production sends through the gateway and never shows it.',
+    },
   },
   'identity.totp.secret': {
     zh: '动态口令密钥',

@@ -50,8 +50,17 @@ function ClassificationForbidden() {
 function Requirements({ field }: { field: Row }) {
   const { t, i18n } = useTranslation();
   const zh = i18n.language === 'zh-CN';
+  const note =
+    field.note === undefined ? null : (
+      <Typography.Text type="secondary">{zh ? field.note.zh : field.note.en}</Typography.Text>
+    );
   if (field.clear === null) {
-    return <Typography.Text type="secondary">{t('classification.neverInClear')}</Typography.Text>;
+    return (
+      <Space direction="vertical" size={0}>
+        <Typography.Text type="secondary">{t('classification.neverInClear')}</Typography.Text>
+        {note}
+      </Space>
+    );
   }
   const label = (p: Permission) => (zh ? PERMISSIONS[p].zh : PERMISSIONS[p].en);
   const items = [
@@ -75,6 +84,7 @@ function Requirements({ field }: { field: Row }) {
   return (
     <Space direction="vertical" size={0}>
       {items}
+      {note}
     </Space>
   );
 }

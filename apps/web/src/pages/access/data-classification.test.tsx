@@ -43,6 +43,7 @@ describe('AC-07 data classification screen', () => {
     expect(within(phone).getByText('个人信息')).toBeTruthy();
     expect(within(phone).queryByText('填写查看目的')).toBeNull();
     expect(within(rowOf('动态口令密钥')).getByText('任何人都不能查看明文')).toBeTruthy();
+    expect(within(rowOf('短信正文（含验证码）')).getByText(/例外：仅在开发用短信发件箱/)).toBeTruthy();
   });
 
   it('AC-07 the same catalogue in English', async () => {
