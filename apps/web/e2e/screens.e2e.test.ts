@@ -23,6 +23,7 @@ const SCREENS = [
   '/security',
   '/users',
   '/access/approvals',
+  '/access/data-classification',
   '/training',
   '/training/certificates',
   '/training/undertaking',

@@ -235,7 +235,7 @@ export const AUDIT_EVENTS = {
     zh: '查看用户完整联系方式',
     en: "A user's full contact details were shown",
     category: 'security',
-    data: z.strictObject({ fields: z.array(z.enum(['phone', 'email'])) }),
+    data: z.strictObject({ fields: z.array(z.enum(['phone', 'email'])), level: z.number().int().min(1).max(5) }),
   },
   'identity.user.updated': {
     zh: '修改用户账号信息',

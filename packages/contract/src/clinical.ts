@@ -134,7 +134,11 @@ export const PatientSearchInput = z.strictObject({
 export type PatientSearchInput = z.infer<typeof PatientSearchInput>;
 
 /** `POST …/usage-records/:id/patient-reveal`: why the identifiers are needed (audited). */
-export const RevealPatientInput = z.strictObject({ purpose: z.string().trim().min(2).max(200) });
+/**
+ * The purpose is declared here and judged by the AC-07 policy engine (missing or without words →
+ * 403 `purpose_required`), so the rule and its message live in one place.
+ */
+export const RevealPatientInput = z.strictObject({ purpose: z.string().trim().max(200).optional() });
 
 /** The patient section: masked (`张*`, `110***********123X`, `134****5678`) unless revealed. */
 export const PatientView = z.object({
@@ -317,7 +321,14 @@ export const CLINICAL_AUDIT_EVENTS = {
     zh: '查看完整的患者身份信息',
     en: 'Patient identifiers revealed in clear',
     category: 'security',
-    data: z.strictObject({ recordId: z.string(), version: z.number().int(), purpose: z.string(), subject: z.string() }),
+    data: z.strictObject({
+      recordId: z.string(),
+      version: z.number().int(),
+      purpose: z.string(),
+      /** AC-07: the highest data level shown in clear. */
+      level: z.number().int().min(1).max(5),
+      subject: z.string(),
+    }),
   },
   'clinical.patient.searched': {
     zh: '按证件号或病历号查找患者',
@@ -348,7 +359,11 @@ export const CLINICAL_AUDIT_EVENTS = {
     zh: '在紧急访问（破窗）下读取患者使用记录',
     en: 'Patient usage records read under break-glass',
     category: 'security',
-    data: z.strictObject({ grantId: z.string(), recordIds: z.array(z.string()).max(200) }),
+    data: z.strictObject({
+      grantId: z.string(),
+      level: z.number().int().min(1).max(5),
+      recordIds: z.array(z.string()).max(200),
+    }),
   },
   'clinical.breakGlass.reviewed': {
     zh: '审查紧急访问（破窗）',

@@ -18,3 +18,4 @@ export * from './master-data-import.js';
 export * from './inventory-stocktake.js';
 export * from './ledgers.js';
 export * from './clinical.js';
+export * from './data-classification.js';

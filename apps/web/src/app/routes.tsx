@@ -1,5 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { ApprovalsPage } from '../pages/access/approvals-page';
+import { DataClassificationPage } from '../pages/access/data-classification-page';
 import { AuditPage } from '../pages/audit/audit-page';
 import { SmsOutboxPage } from '../pages/dev/sms-outbox-page';
 import { EnrolPage } from '../pages/enrol/enrol-page';
@@ -76,6 +77,7 @@ export const routes: RouteObject[] = [
               { path: '/security', element: <SecurityPage /> },
               { path: '/users', element: <UsersPage /> },
               { path: '/access/approvals', element: <ApprovalsPage /> },
+              { path: '/access/data-classification', element: <DataClassificationPage /> },
               { path: '/dev/sms-outbox', element: <SmsOutboxPage /> },
               { path: '/training', element: <TrainingPage /> },
               { path: '/training/courses/:code', element: <CoursePage /> },

@@ -9,7 +9,7 @@ import {
 } from '@medledger/contract';
 import { record } from '../audit/index.js';
 import { endUserSessions, requireRecentAuthentication, retireBootstrapRole } from '../identity/index.js';
-import { trainingStatus } from '../training/index.js';
+import { trainingStatus, type TrainingStatus } from '../training/index.js';
 import type { Db } from '../../platform/db/database.js';
 import { AppError } from '../../platform/errors.js';
 import { requireActor, type Ctx } from '../../platform/http/ctx.js';
@@ -107,14 +107,17 @@ async function lapsedTraining(db: Db, userId: string, courses: readonly string[]
       // A required course that does not exist: fail closed.
       return `This permission needs the training course ${code}, which is not available; ask your administrator.`;
     }
-    if (!status.current) {
-      const { titleZh, titleEn } = status.course;
-      return status.expiresAt === null
-        ? `Take the training course “${titleEn}” (${titleZh}) in the Training centre to use this permission.`
-        : `Your training “${titleEn}” (${titleZh}) expired on ${status.expiresAt.slice(0, 10)}: take it again in the Training centre to use this permission.`;
-    }
+    if (!status.current) return trainingAdvice(status);
   }
   return null;
+}
+
+/** TRN-02: what to do about a course that is not current, naming it in both languages. */
+export function trainingAdvice(status: TrainingStatus): string {
+  const { titleZh, titleEn } = status.course;
+  return status.expiresAt === null
+    ? `Take the training course “${titleEn}” (${titleZh}) in the Training centre to use this permission.`
+    : `Your training “${titleEn}” (${titleZh}) expired on ${status.expiresAt.slice(0, 10)}: take it again in the Training centre to use this permission.`;
 }
 
 async function securityAdminExists(db: Db): Promise<boolean> {

@@ -9,3 +9,5 @@ export { accessRoutes } from './access.routes.js';
 export { resolveRoles } from './access.roles.js';
 /** Users holding a permission through an active assignment (for notifications to a post, e.g. QA). */
 export { usersWithPermission } from './access.roles.js';
+/** AC-07: reveal paths ask this (the policy engine of the contract, with training established here). */
+export { authorizeFields } from './access.fields.js';

@@ -6,14 +6,14 @@ import {
   type BreakGlassReviewInput,
   type UsageRecordView,
 } from '@medledger/contract';
-import { usersWithPermission } from '../access/index.js';
+import { authorizeFields, usersWithPermission } from '../access/index.js';
 import { record } from '../audit/index.js';
 import { notifyUser } from '../identity/index.js';
 import { AppError } from '../../platform/errors.js';
 import { systemCtx, type Ctx } from '../../platform/http/ctx.js';
 import { uuidv7 } from '../../platform/ids.js';
 import type { Runtime } from '../../platform/runtime.js';
-import { actorOf, maskIdNumber, patientIdIndex } from './clinical.common.js';
+import { actorOf, maskIdNumber, PATIENT_FIELDS, patientIdIndex } from './clinical.common.js';
 import type { ClBreakGlassTable } from './clinical.tables.js';
 import { currentVersion, rowsForGrant, usageView } from './clinical.usage.js';
 
@@ -162,6 +162,8 @@ export async function readUnderGrant(
       `This break-glass grant ended at ${g.expiresAt}; request a new one with a reason if the emergency continues.`,
     );
   }
+  // AC-07: the same policy engine as the reveal, the grant's reason being the declared purpose.
+  const { level } = await authorizeFields(ctx, PATIENT_FIELDS, 'break-glass', { purpose: g.reason });
   const rows = await rowsForGrant(ctx, g);
   const records: UsageRecordView[] = [];
   for (const row of rows) records.push(await usageView(ctx, row, 'clear'));
@@ -175,7 +177,7 @@ export async function readUnderGrant(
     outcome: 'success',
     reason: g.reason,
     resource: { type: 'cl_break_glass', id },
-    data: { grantId: id, recordIds: records.map((r) => r.id).slice(0, 200) },
+    data: { grantId: id, level, recordIds: records.map((r) => r.id).slice(0, 200) },
   });
   return { grant: grantView(ctx, { ...g, reads: Number(g.reads) + 1 }), records };
 }

@@ -1,4 +1,4 @@
-import type { Permission } from '@medledger/contract';
+import type { DataField, Permission } from '@medledger/contract';
 import { blindIndex } from '../keys/index.js';
 import { AppError } from '../../platform/errors.js';
 import { requireActor, siteScope, type Ctx } from '../../platform/http/ctx.js';
@@ -28,6 +28,16 @@ export function splitScope(scope: ReadonlySet<string>): { sites: string[]; units
   }
   return { sites, units };
 }
+
+/** AC-07: the classified fields of the patient section (`PatientView`) that a reveal shows in clear. */
+export const PATIENT_FIELDS: readonly DataField[] = [
+  'clinical.patient.name',
+  'clinical.patient.idNumber',
+  'clinical.patient.medicalRecordNo',
+  'clinical.patient.sex',
+  'clinical.patient.birthDate',
+  'clinical.patient.phone',
+];
 
 // AC-03 display masks. Nothing but these ever leaves the server unless revealed.
 

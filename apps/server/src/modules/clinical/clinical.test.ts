@@ -90,14 +90,20 @@ async function auditEvents(t: TestApp, action: string) {
 const LAPSED =
   'Your training “Protecting patient personal information (PIPL)” (患者个人信息保护（个人信息保护法）) expired on 2027-12-01: take it again in the Training centre to use this permission.';
 
-/** The header authenticator, plus `x-test-suspended`: permissions suspended by lapsed training (TRN-02). */
+/**
+ * The header authenticator, plus `x-test-suspended`: permissions suspended by lapsed training
+ * (TRN-02). The test actors stand for the clinical-use post: its roles resolved with training
+ * current (AC-07 takes the privacy course as verified by the role, as for a real session).
+ */
 const authenticate: Authenticator = async (request) => {
   const result = await headerAuthenticator(request);
+  if (result.actor === null) return result;
+  const actor = { ...result.actor, roles: ['clinical-use'] };
   const suspended = request.headers['x-test-suspended'];
-  if (result.actor === null || typeof suspended !== 'string') return result;
+  if (typeof suspended !== 'string') return { ...result, actor };
   return {
     ...result,
-    actor: { ...result.actor, suspended: new Map(suspended.split(',').map((p) => [p as Permission, LAPSED])) },
+    actor: { ...actor, suspended: new Map(suspended.split(',').map((p) => [p as Permission, LAPSED])) },
   };
 };
 
@@ -178,7 +184,7 @@ describe(`clinical usage records (${testDialect()})`, () => {
     expect(events.at(-1)).toMatchObject({
       outcome: 'success',
       reason: '植入物召回核对患者',
-      data: { recordId: recordA.id, version: 1, purpose: '植入物召回核对患者' },
+      data: { recordId: recordA.id, version: 1, purpose: '植入物召回核对患者', level: 4 },
     });
     // Reads with the patient section are audited too (LOG-01).
     expect((await auditEvents(t, 'clinical.usage.viewed')).length).toBeGreaterThan(0);
@@ -186,14 +192,16 @@ describe(`clinical usage records (${testDialect()})`, () => {
     for (const secret of [ID_A, PATIENT_A.name, PATIENT_A.phone, PATIENT_A.medicalRecordNo]) {
       expect(trail).not.toContain(secret);
     }
-    // A reveal without a purpose is refused (400).
+    // A reveal without a purpose is refused by the policy engine, saying so (AC-07).
     const bare = await inject(
       'POST',
       `/api/v1/clinical/usage-records/${recordA.id}/patient-reveal`,
       as(CLINICAL_REVEAL),
       {},
     );
-    expect(bare.statusCode).toBe(400);
+    expect(bare.statusCode).toBe(403);
+    expect(bare.json<{ code: string; message: string }>()).toMatchObject({ code: 'purpose_required' });
+    expect(bare.json<{ message: string }>().message).toMatch(/purpose/);
   });
 
   test('CRY-01 CRY-09 the database holds ciphertext and keyed hashes, never the clear identifiers', async () => {
@@ -438,7 +446,7 @@ test('AC-05 patient and break-glass permissions are never delegated: only a hold
 
 describe(`clinical keys (${testDialect()})`, () => {
   test('CRY-04 key rotation rewraps the sealed patient identifiers; the record still opens under the new key', async () => {
-    const t = await buildTestApp({ authenticate: headerAuthenticator });
+    const t = await buildTestApp({ authenticate });
     try {
       await loadDemoCompany(t.runtime);
       const res = await t.app.inject({

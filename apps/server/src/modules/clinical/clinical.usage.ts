@@ -12,6 +12,7 @@ import {
   type UsageRecordView,
   type ValidationIssue,
 } from '@medledger/contract';
+import { authorizeFields } from '../access/index.js';
 import { record } from '../audit/index.js';
 import { open, seal } from '../keys/index.js';
 import { loadProductRow, productByDi } from '../master-data/index.js';
@@ -27,6 +28,7 @@ import {
   maskName,
   maskPhone,
   maskRecordNo,
+  PATIENT_FIELDS,
   patientIdIndex,
   patientMrnIndex,
   patientSectionAllowed,
@@ -369,16 +371,23 @@ export async function getUsage(ctx: Ctx, recordId: string): Promise<UsageRecordV
   return usageView(ctx, row, withPatient ? 'masked' : 'none');
 }
 
-/** AC-03: the identifiers in clear, for a stated purpose; every use is audited. */
-export async function revealPatient(ctx: Ctx, recordId: string, purpose: string): Promise<PatientView> {
+/**
+ * AC-03/AC-07: the identifiers in clear, for a stated purpose. The record is looked up in the
+ * caller's scope first (404 outside it); then the policy engine decides on the level-4 patient
+ * fields: the reveal permission, current privacy training, a declared purpose. Every use is audited
+ * with the level and the purpose.
+ */
+export async function revealPatient(ctx: Ctx, recordId: string, purpose: string | undefined): Promise<PatientView> {
   const row = await loadInScope(ctx, recordId, 'clinical.patient.reveal');
+  const { level } = await authorizeFields(ctx, PATIENT_FIELDS, 'reveal', { purpose: purpose ?? null });
   const patient = await openPatient(ctx, row);
+  const stated = (purpose ?? '').trim();
   await record(ctx, {
     action: 'clinical.patient.revealed',
     outcome: 'success',
-    reason: purpose,
+    reason: stated,
     resource: { type: 'cl_usage_record', id: row.recordId },
-    data: { recordId: row.recordId, version: Number(row.version), purpose, subject: row.patientIdIndex },
+    data: { recordId: row.recordId, version: Number(row.version), purpose: stated, level, subject: row.patientIdIndex },
   });
   return { masked: false, ...patient };
 }

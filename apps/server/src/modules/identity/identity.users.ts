@@ -1,4 +1,5 @@
 import type {
+  DataField,
   CreateUserInput,
   CreateUserResponse,
   UpdateUserInput,
@@ -11,7 +12,8 @@ import { record } from '../audit/index.js';
 import { open, seal } from '../keys/index.js';
 import { AppError } from '../../platform/errors.js';
 import type { Db } from '../../platform/db/database.js';
-import type { Ctx } from '../../platform/http/ctx.js';
+import { requireActor, type Ctx } from '../../platform/http/ctx.js';
+import { requireFieldAccess } from '../../platform/http/field-access.js';
 import { uuidv7 } from '../../platform/ids.js';
 import { loginKeyOf } from './identity.login.js';
 import { notifyUser } from './identity.notify.js';
@@ -364,6 +366,8 @@ export async function enableByLogin(ctx: Ctx, login: string): Promise<UserSummar
   return unlockUser(ctx, row.id);
 }
 
+const CONTACT_FIELDS: readonly DataField[] = ['identity.user.phone', 'identity.user.email'];
+
 /**
  * AC-03: the unmasked phone and e-mail, for a permission that allows it; every reveal is audited
  * (who saw whose details, which fields), never the values themselves.
@@ -371,13 +375,15 @@ export async function enableByLogin(ctx: Ctx, login: string): Promise<UserSummar
 export async function revealContact(ctx: Ctx, id: string): Promise<{ phone: string | null; email: string | null }> {
   adminId(ctx);
   const user = await loadUser(ctx, id);
+  // AC-07: level-3 personal information; the policy engine decides (the permission alone at this level).
+  const { level } = requireFieldAccess(requireActor(ctx), CONTACT_FIELDS, 'reveal');
   const phone = user.phoneSealed === null ? null : await open(ctx, phoneRef(id), user.phoneSealed);
   const fields = [...(phone === null ? [] : ['phone' as const]), ...(user.email === null ? [] : ['email' as const])];
   await record(ctx, {
     action: 'identity.user.revealed',
     outcome: 'success',
     resource: { type: 'user_account', id },
-    data: { fields },
+    data: { fields, level },
   });
   return { phone, email: user.email };
 }

@@ -6,6 +6,7 @@ import {
   LedgerExportQuery,
   LedgerFilterQuery,
   LedgerRowsResponse,
+  ledgerColumnField,
   type LedgerExportFormat,
   type LedgerFilter,
   type LedgerKind,
@@ -21,6 +22,7 @@ import {
   type LedgerFileRow,
 } from '../../platform/export/ledger-file.js';
 import { requireActor, siteScope, type Ctx } from '../../platform/http/ctx.js';
+import { fieldDecision } from '../../platform/http/field-access.js';
 import { FileReplySchema, route, type AnyRouteDef, type FileReply } from '../../platform/http/route.js';
 
 /**
@@ -115,13 +117,18 @@ export async function exportLedger(
       `The ${def.en.toLowerCase()} has more than ${LEDGER_EXPORT_MAX_ROWS} rows for these filters; narrow the dates or filters and export again.`,
     );
   }
+  // AC-07: each personal column in clear only when the policy engine allows it for export (an
+  // unclassified one never is).
   const personal = def.columns.filter((c) => c.personal === true).map((c) => c.key);
-  const masked =
-    personal.length > 0 && (def.revealPermission === undefined || !actor.permissions.has(def.revealPermission));
+  const hidden = personal.filter((key) => {
+    const field = ledgerColumnField(kind, key);
+    return field === undefined || !fieldDecision(actor, [field], 'export').allow;
+  });
+  const masked = hidden.length > 0;
   const out = masked
     ? rows.map((r) => {
         const copy: Record<string, LedgerFileRow[string]> = { ...r };
-        for (const key of personal) {
+        for (const key of hidden) {
           const v = copy[key];
           if (typeof v === 'string' && v !== '') copy[key] = maskPersonal(v);
         }

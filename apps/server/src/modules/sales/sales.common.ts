@@ -2,7 +2,8 @@ import { gs1BracketedHri, gs1ElementString, GS1_CSET82, type LicenceKind, type P
 import { chinaToday } from '../inventory/index.js';
 import { addDays } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
-import { siteScope, type Ctx, requireActor } from '../../platform/http/ctx.js';
+import { allowedOn, siteScope, type Ctx, requireActor } from '../../platform/http/ctx.js';
+import { fieldDecision } from '../../platform/http/field-access.js';
 import type { SalesOrderTable } from './sales.tables.js';
 
 export const actorOf = requireActor;
@@ -15,13 +16,12 @@ export function sitesFor(ctx: Ctx, permission: Permission): 'all' | string[] {
 
 /** True when a document of `site` is within the actor's scope for `permission`. */
 export function inScope(ctx: Ctx, permission: Permission, site: string): boolean {
-  const scope = siteScope(actorOf(ctx), permission);
-  return scope === 'all' || scope.has(site);
+  return allowedOn(actorOf(ctx), permission, { site });
 }
 
-/** Whether the actor may see prices and amounts (AC-03 field-level). */
+/** Whether the actor may see prices and amounts (AC-03 field-level, classified level 2 under AC-07). */
 export function seesPrices(ctx: Ctx): boolean {
-  return actorOf(ctx).permissions.has('sales.price.read');
+  return fieldDecision(actorOf(ctx), ['sales.order.price'], 'reveal').allow;
 }
 
 /**

@@ -41,6 +41,24 @@ export function siteScope(actor: Actor, permission: Permission): 'all' | Readonl
   return actor.sites?.get(permission) ?? 'all';
 }
 
+/**
+ * AC-08: may the actor use `permission` on this concrete object? Decided against the object's own
+ * site (and department, for objects kept per department: a scope `H1` covers `H1.CARD`), never
+ * against the permission alone — holding it for site X says nothing about an object of site Y.
+ * Takes the object, not a type name, so a bare-type check does not compile.
+ */
+export function allowedOn(
+  actor: Actor,
+  permission: Permission,
+  object: { readonly site: string; readonly department?: string },
+): boolean {
+  const scope = siteScope(actor, permission);
+  if (scope === 'all') return true;
+  return (
+    scope.has(object.site) || (object.department !== undefined && scope.has(`${object.site}.${object.department}`))
+  );
+}
+
 /** The caller's server-side session, whatever its stage (password checked, factor enrolment, complete). */
 export type SessionRef = {
   id: string;

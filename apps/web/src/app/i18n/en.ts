@@ -1,4 +1,5 @@
 import { noticesEn } from './notices.en';
+import { classificationEn } from './classification.en';
 import { stocktakeEn } from './stocktake.en';
 import { gspEn } from './gsp.en';
 import { masterDataEn } from './master-data.en';
@@ -665,6 +666,7 @@ export const en: Resources = {
   notices: noticesEn,
   masterData: masterDataEn,
   clinical: clinicalEn,
+  classification: classificationEn,
   signature: {
     intro:
       'Electronic signature: confirm with your passkey, or enter the 6-digit code of your authenticator app. Each code works once.',
@@ -715,6 +717,8 @@ export const en: Resources = {
       'Administration is only possible from a management workstation. Your computer is not on the management network; use an administration workstation or ask the system administrator to add your network.',
     admin_passkey_required:
       'Administration needs a sign-in with a passkey (security key or fingerprint), which phishing sites cannot copy. Sign out and sign in with your passkey, or add one under Account security first.',
+    purpose_required:
+      'Personal data of this level is shown in clear only for a declared purpose. State why you need it (in words), then try again.',
     setup_token_invalid:
       'The setup link is invalid or has expired. Restart the server, or run medledger admin setup-token.',
     integrity_failed:

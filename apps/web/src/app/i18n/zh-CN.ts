@@ -1,4 +1,5 @@
 import { noticesZhCN } from './notices.zh-CN';
+import { classificationZhCN } from './classification.zh-CN';
 import { stocktakeZhCN } from './stocktake.zh-CN';
 import { gspZhCN } from './gsp.zh-CN';
 import { masterDataZhCN } from './master-data.zh-CN';
@@ -628,6 +629,7 @@ export const zhCN = {
   notices: noticesZhCN,
   masterData: masterDataZhCN,
   clinical: clinicalZhCN,
+  classification: classificationZhCN,
   signature: {
     intro: '电子签名：请用通行密钥确认，或输入身份验证器应用中的 6 位验证码。每个验证码只能使用一次。',
     withPasskey: '用通行密钥签名',
@@ -670,6 +672,7 @@ export const zhCN = {
       '管理功能只能在管理终端上使用。您的电脑不在管理网络内，请到管理终端操作，或请系统管理员将您的网络加入管理网络。',
     admin_passkey_required:
       '管理功能需要使用通行密钥（安全密钥或指纹）登录，钓鱼网站无法仿冒。请退出后用通行密钥重新登录；如尚未添加，请先在“账号安全”中添加。',
+    purpose_required: '该级别的个人信息只有在说明用途后才能查看明文。请用文字填写查看目的后再试。',
     setup_token_invalid: '设置链接无效或已过期。请重启服务器，或运行 medledger admin setup-token。',
     integrity_failed: '加密数据完整性校验失败，已通知安全管理员。请联系管理员并提供请求编号。',
     rate_limited: '操作过于频繁，请稍后再试。',

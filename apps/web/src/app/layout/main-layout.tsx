@@ -20,7 +20,7 @@ import { App, Badge, Button, Dropdown, Layout, Menu, type MenuProps } from 'antd
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { AUDIT_READ_PERMISSION } from '../../api/audit';
-import { APPROVE_PERMISSION } from '../../api/access';
+import { APPROVE_PERMISSION, ROLE_READ_PERMISSION } from '../../api/access';
 import { USER_READ_PERMISSION } from '../../api/users';
 import { MD_APPROVE_PERMISSION, MD_READ_PERMISSION } from '../../api/master-data';
 import { STOCK_READ_PERMISSION } from '../../api/inventory';
@@ -107,6 +107,15 @@ export function MainLayout() {
       : []),
     ...(permissions.includes(APPROVE_PERMISSION)
       ? [{ key: '/access/approvals', icon: <AuditOutlined />, label: t('layout.menuApprovals') }]
+      : []),
+    ...(permissions.includes(ROLE_READ_PERMISSION)
+      ? [
+          {
+            key: '/access/data-classification',
+            icon: <SafetyCertificateOutlined />,
+            label: t('classification.menu'),
+          },
+        ]
       : []),
     ...(smsOutbox.isSuccess
       ? [{ key: '/dev/sms-outbox', icon: <MessageOutlined />, label: t('layout.menuSmsOutbox') }]

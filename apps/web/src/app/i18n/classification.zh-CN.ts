@@ -1,0 +1,28 @@
+/** Data classification screen (AC-07), Chinese. */
+export const classificationZhCN = {
+  menu: '数据分级',
+  title: '数据分级',
+  intro:
+    '本系统保存的每一项个人信息与敏感数据，按 GB/T 39725《健康医疗数据安全指南》分为 1–5 级，并按个人信息、敏感个人信息、健康医疗数据、商业秘密等类别标注。查看明文的条件由同一个访问策略判定，每次查看都记入审计日志。',
+  rule: '4 级及以上（可直接识别个人的健康医疗数据）：须同时具备查看权限、当前有效的培训和填写的查看目的；3 级及以下只看权限。',
+  field: '数据项',
+  key: '编码',
+  level: '级别',
+  category: '类别',
+  otherwise: '默认显示',
+  required: '查看明文需要',
+  sealed: '存储加密',
+  sealedYes: '加密存储',
+  otherwiseMasked: '脱敏',
+  otherwiseOmitted: '不显示',
+  otherwiseNever: '从不显示',
+  neverInClear: '任何人都不能查看明文',
+  permission: '权限：{{permission}}',
+  training: '培训：{{course}}（当前有效，不设宽限期）',
+  purpose: '填写查看目的',
+  breakGlass: '紧急访问（破窗）：{{permission}}',
+  count: '共 {{count}} 项',
+  forbiddenTitle: '无权访问',
+  forbiddenDescription: '查看数据分级需要“查看角色、授权记录与待审批的授权”权限。如需访问，请联系安全管理员。',
+  backHome: '返回首页',
+};
