@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { sourceFiles } from './source-files.js';
 
 /**
  * The import rules of ARCHITECTURE.md, enforced: contract imports only zod; platform never imports
@@ -28,17 +29,6 @@ export const LAYERS: Readonly<Record<string, number>> = {
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
 const rel = (p: string) => path.relative(ROOT, p).split(path.sep).join('/');
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist') continue;
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...sourceFiles(full));
-    else if (/\.(ts|tsx)$/.test(name)) out.push(full);
-  }
-  return out;
-}
 
 const IMPORT_RE =
   /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;

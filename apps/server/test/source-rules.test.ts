@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { REPO_ROOT as ROOT, sourceFiles as allSourceFiles } from './source-files.js';
 
 /**
  * Rules checked over the source text, where a lint rule would be too blunt: constant-time
@@ -8,18 +9,7 @@ import { describe, expect, test } from 'vitest';
  * (VAL-04). Each test first proves that its scanner catches a violation.
  */
 
-const ROOT = path.resolve(import.meta.dirname, '..', '..', '..');
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist') continue;
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...sourceFiles(full));
-    else if (/\.(ts|tsx|js|mjs)$/.test(name) && !/\.test\.tsx?$/.test(name)) out.push(full);
-  }
-  return out;
-}
+const sourceFiles = (dir: string) => allSourceFiles(dir, { names: /\.(ts|tsx|js|mjs)$/, withTests: false });
 
 type Finding = { file: string; line: number; text: string };
 

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Permission } from '@medledger/contract';
 import { describe, expect, test } from 'vitest';
+import { sourceFiles } from '../../../test/source-files.js';
 import { allowedOn, siteScope, type Actor } from './ctx.js';
 
 const READ: Permission = 'inventory.stock.read';
@@ -12,14 +13,6 @@ function actor(overrides: Partial<Actor> = {}): Actor {
 
 /** A role granted for site X only (AC-02 data scope): the conditional rule `{ site: X }`. */
 const atX = actor({ sites: new Map([[READ, new Set(['X'])]]) });
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    if (statSync(full).isDirectory()) return sourceFiles(full);
-    return full.endsWith('.ts') && !full.endsWith('.test.ts') ? [full] : [];
-  });
-}
 
 describe('AC-08 checks are evaluated against the concrete object', () => {
   test('AC-08 a rule scoped to site X and an object of site Y: denied; the object of site X: allowed', () => {
@@ -64,7 +57,7 @@ describe('AC-08 checks are evaluated against the concrete object', () => {
   test('AC-08 lint: only the platform reads an actor’s site scopes; modules go through siteScope / allowedOn', () => {
     const root = path.resolve(import.meta.dirname, '..', '..');
     const self = path.join(root, 'platform', 'http', 'ctx.ts');
-    const offenders = sourceFiles(root)
+    const offenders = sourceFiles(root, { names: /\.ts$/, withTests: false })
       .filter((file) => file !== self)
       .filter((file) => /\bactor\??\.sites\b|\.sites\??\.(get|has)\(/.test(readFileSync(file, 'utf8')))
       .map((file) => path.relative(root, file));

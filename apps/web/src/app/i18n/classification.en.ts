@@ -27,5 +27,4 @@ export const classificationEn: typeof classificationZhCN = {
   forbiddenTitle: 'No access',
   forbiddenDescription:
     'The data classification needs the permission “View roles, role assignments and pending approvals”. Ask your security administrator for access.',
-  backHome: 'Back to home',
 };

@@ -24,5 +24,4 @@ export const classificationZhCN = {
   count: '共 {{count}} 项',
   forbiddenTitle: '无权访问',
   forbiddenDescription: '查看数据分级需要“查看角色、授权记录与待审批的授权”权限。如需访问，请联系安全管理员。',
-  backHome: '返回首页',
 };

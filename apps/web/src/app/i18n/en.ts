@@ -271,7 +271,6 @@ export const en: Resources = {
     forbiddenTitle: 'Access denied',
     forbiddenDescription:
       'Viewing the audit trail requires the "Read the audit trail" permission. Ask your security administrator for access.',
-    backHome: 'Back to home',
     copy: 'Copy',
     copied: 'Copied',
     none: '—',

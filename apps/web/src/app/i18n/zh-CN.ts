@@ -245,7 +245,6 @@ export const zhCN = {
     refresh: '刷新',
     forbiddenTitle: '无权访问',
     forbiddenDescription: '查看审计日志需要“查看审计日志”权限。如需访问，请联系安全管理员。',
-    backHome: '返回首页',
     copy: '复制',
     copied: '已复制',
     none: '—',

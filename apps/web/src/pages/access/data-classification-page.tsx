@@ -8,9 +8,9 @@ import {
   type DataField,
   type Permission,
 } from '@medledger/contract';
-import { Button, Card, Result, Space, Table, Tag, Tooltip, Typography } from 'antd';
+import { Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { ForbiddenResult } from '../../components/forbidden-result';
 import { ROLE_READ_PERMISSION } from '../../api/access';
 import { useCurrentSession } from '../../app/session';
 
@@ -24,25 +24,11 @@ const LEVEL_COLOURS: Record<number, string> = { 1: 'default', 2: 'blue', 3: 'gol
 
 function ClassificationForbidden() {
   const { t } = useTranslation();
-  const navigate = useNavigate();
   return (
-    <Result
-      status="403"
-      title={
-        <>
-          <div className="ml-status-code">403</div>
-          <span role="heading" aria-level={1}>
-            {t('classification.forbiddenTitle')}
-          </span>
-        </>
-      }
-      subTitle={t('classification.forbiddenDescription')}
-      extra={
-        <Button type="primary" onClick={() => void navigate('/')}>
-          {t('classification.backHome')}
-        </Button>
-      }
-      data-testid="classification-forbidden"
+    <ForbiddenResult
+      title={t('classification.forbiddenTitle')}
+      description={t('classification.forbiddenDescription')}
+      testId="classification-forbidden"
     />
   );
 }

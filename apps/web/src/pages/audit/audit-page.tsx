@@ -1,9 +1,9 @@
 import { ReloadOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { Button, Card, Result, Typography } from 'antd';
+import { Button, Card, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useNavigate } from 'react-router';
+import { ForbiddenResult } from '../../components/forbidden-result';
 import {
   AUDIT_READ_PERMISSION,
   auditQueryKeys,
@@ -23,25 +23,11 @@ import './audit.css';
 /** Shown instead of the page when the session lacks `audit.event.read`. */
 export function AuditForbidden() {
   const { t } = useTranslation();
-  const navigate = useNavigate();
   return (
-    <Result
-      status="403"
-      title={
-        <>
-          <div className="ml-status-code">403</div>
-          <span role="heading" aria-level={1}>
-            {t('audit.forbiddenTitle')}
-          </span>
-        </>
-      }
-      subTitle={t('audit.forbiddenDescription')}
-      extra={
-        <Button type="primary" onClick={() => void navigate('/')}>
-          {t('audit.backHome')}
-        </Button>
-      }
-      data-testid="audit-forbidden"
+    <ForbiddenResult
+      title={t('audit.forbiddenTitle')}
+      description={t('audit.forbiddenDescription')}
+      testId="audit-forbidden"
     />
   );
 }

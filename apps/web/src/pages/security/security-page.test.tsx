@@ -156,13 +156,17 @@ describe('my security page', () => {
 });
 
 describe('who has seen my personal data', () => {
+  const quietPage = {
+    'GET /api/v1/session': session,
+    'GET /api/v1/auth/security': overview,
+    'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
+    'GET /api/v1/auth/sessions': sessions,
+    'GET /api/v1/auth/notifications': { status: 200, body: { notifications: [] } },
+  };
+
   it('LOG-11 lists who viewed or changed my details, with the fields and purpose, in Chinese; nothing when nobody did', async () => {
     mockApi({
-      'GET /api/v1/session': session,
-      'GET /api/v1/auth/security': overview,
-      'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
-      'GET /api/v1/auth/sessions': sessions,
-      'GET /api/v1/auth/notifications': { status: 200, body: { notifications: [] } },
+      ...quietPage,
       'GET /api/v1/audit/my-personal-data': {
         status: 200,
         body: {
@@ -197,11 +201,7 @@ describe('who has seen my personal data', () => {
 
   it('LOG-11 says so when nobody else has seen or changed my data', async () => {
     mockApi({
-      'GET /api/v1/session': session,
-      'GET /api/v1/auth/security': overview,
-      'GET /api/v1/auth/passkeys': { status: 200, body: { passkeys: [], totpEnrolled: true } },
-      'GET /api/v1/auth/sessions': sessions,
-      'GET /api/v1/auth/notifications': { status: 200, body: { notifications: [] } },
+      ...quietPage,
       'GET /api/v1/audit/my-personal-data': { status: 200, body: { events: [] } },
     });
     renderApp('/security');
