@@ -164,7 +164,7 @@ describe('who has seen my personal data', () => {
     'GET /api/v1/auth/notifications': { status: 200, body: { notifications: [] } },
   };
 
-  it('LOG-11 lists who viewed or changed my details, with the fields and purpose, in Chinese; nothing when nobody did', async () => {
+  it('LOG-11 lists who viewed or changed my details, with the fields and purpose, in Chinese', async () => {
     mockApi({
       ...quietPage,
       'GET /api/v1/audit/my-personal-data': {
